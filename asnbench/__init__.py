@@ -1,0 +1,3 @@
+"""asnbench: benchmarks for the Adaptive Spiking Neuron family."""
+
+__version__ = "0.1.0"

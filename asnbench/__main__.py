@@ -1,0 +1,3 @@
+from asnbench.cli import main
+
+main()

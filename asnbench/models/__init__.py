@@ -1,0 +1,33 @@
+"""Model builders; each takes a neuron factory so any model runs with any neuron."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from asnbench.errors import UnknownNameError
+from asnbench.models.cnn import build_vgg
+from asnbench.models.mlp import build_mlp
+from asnbench.models.network import SpikingNetwork, fold_normalizations, to_spike_inference
+from asnbench.models.synapse import Synapse, Temporal
+
+MODELS: dict[str, Callable[..., SpikingNetwork]] = {"mlp": build_mlp, "vgg": build_vgg}
+
+
+def build_model(name: str, **kwargs) -> SpikingNetwork:
+    """Build model ``name`` with the builder's keyword arguments."""
+    if name not in MODELS:
+        raise UnknownNameError("model", name, MODELS)
+    return MODELS[name](**kwargs)
+
+
+__all__ = [
+    "MODELS",
+    "SpikingNetwork",
+    "Synapse",
+    "Temporal",
+    "build_model",
+    "build_mlp",
+    "build_vgg",
+    "fold_normalizations",
+    "to_spike_inference",
+]
