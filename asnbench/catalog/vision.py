@@ -1,4 +1,4 @@
-"""Every dataset asnbench knows, with its task, files and per-profile settings."""
+"""Image classification datasets: files, default models and per-profile settings."""
 
 from __future__ import annotations
 

@@ -1,0 +1,6 @@
+"""Every dataset asnbench knows; importing this package registers them all.
+
+One module per modality keeps each family's files and profile settings together.
+"""
+
+from asnbench.catalog import vision  # noqa: F401
