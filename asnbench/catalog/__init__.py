@@ -3,4 +3,4 @@
 One module per modality keeps each family's files and profile settings together.
 """
 
-from asnbench.catalog import vision  # noqa: F401
+from asnbench.catalog import pending, vision  # noqa: F401
