@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -16,14 +17,15 @@ from asnbench.neurons.surrogate import SURROGATES
 
 NEURONS: dict[str, type[Neuron]] = {"asn": ASN, "nasn": NASN, "lif": LIF, "plif": PLIF, "ann": ANN}
 
-# Options that only some neurons accept; the factory passes each neuron only its own.
-_OPTIONS = {
-    "levels": {"asn", "nasn"},
-    "surrogate": {"lif", "plif"},
-    "tau": {"asn", "nasn", "lif", "plif"},
-    "threshold": {"asn", "nasn", "lif", "plif"},
-    "reset": {"lif", "plif"},
-}
+
+def _accepted_options(cls: type[Neuron]) -> set[str]:
+    """Keyword arguments of ``cls`` and its base classes' constructors."""
+    names: set[str] = set()
+    for klass in cls.__mro__:
+        if klass is Neuron or not issubclass(klass, Neuron):
+            continue
+        names.update(inspect.signature(klass.__init__).parameters)
+    return names - {"self", "num_channels", "channel_dim", "kwargs"}
 
 NeuronFactory = Callable[..., Neuron]
 
@@ -38,11 +40,8 @@ def neuron_factory(name: str, **options: Any) -> NeuronFactory:
     if name not in NEURONS:
         raise UnknownNameError("neuron", name, NEURONS)
     cls = NEURONS[name]
-    kwargs = {
-        key: value
-        for key, value in options.items()
-        if value is not None and name in _OPTIONS.get(key, {name})
-    }
+    accepted = _accepted_options(cls)
+    kwargs = {key: value for key, value in options.items() if value is not None and key in accepted}
 
     def make(num_channels: int, channel_dim: int = 1) -> Neuron:
         return cls(num_channels, channel_dim, **kwargs)

@@ -117,7 +117,7 @@ class ASN(Neuron):
         detach_reset: bool = True,
     ):
         super().__init__(num_channels, channel_dim)
-        if not isinstance(levels, int) or levels < 1:
+        if isinstance(levels, bool) or not isinstance(levels, int) or levels < 1:
             raise ValueError(f"levels must be a positive integer, got {levels!r}")
         if tau <= 1 or tau_adaptation <= 1:
             raise ValueError(

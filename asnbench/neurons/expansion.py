@@ -18,8 +18,8 @@ def expand_levels(counts: torch.Tensor, levels: int) -> torch.Tensor:
     ``ValueError`` when a count lies outside ``[0, levels]`` or is not an
     integer, because such a value has no binary expansion.
     """
-    if levels < 1:
-        raise ValueError(f"levels must be at least 1, got {levels}")
+    if isinstance(levels, bool) or not isinstance(levels, int) or levels < 1:
+        raise ValueError(f"levels must be a positive integer, got {levels!r}")
     if counts.numel() and (counts.min() < 0 or counts.max() > levels):
         raise ValueError(
             f"spike counts must lie in [0, {levels}], got range "

@@ -83,6 +83,8 @@ def get_surrogate(name: str, alpha: float | None = None) -> Callable[[torch.Tens
         raise UnknownNameError("surrogate", name, SURROGATES)
     function, default_alpha = SURROGATES[name]
     width = default_alpha if alpha is None else float(alpha)
+    if not width > 0:
+        raise ValueError(f"surrogate alpha must be positive, got {alpha}")
 
     def spike(x: torch.Tensor) -> torch.Tensor:
         return function.apply(x, width)
