@@ -7,7 +7,8 @@ from typing import NamedTuple
 import torch
 
 from asnbench.neurons.base import Neuron
-from asnbench.neurons.surrogate import get_surrogate
+from asnbench.neurons.lif_function import lif_multistep
+from asnbench.neurons.surrogate import SURROGATES, get_surrogate
 
 RESET_MODES = ("soft", "hard")
 
@@ -87,20 +88,16 @@ class LIF(Neuron):
         self.detach_reset = detach_reset
         self.surrogate = surrogate
         self.spike_fn = get_surrogate(surrogate, alpha)
+        self.alpha = SURROGATES[surrogate][1] if alpha is None else float(alpha)
 
     def beta(self) -> torch.Tensor | float:
         return 1.0 - 1.0 / self.tau
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        state = LIFState(torch.zeros_like(x[0]))
-        beta = self.beta()
-        spikes = []
-        for x_t in x:
-            s, state = lif_step(
-                x_t, state, beta, self.threshold, self.spike_fn, self.reset, self.detach_reset
-            )
-            spikes.append(s)
-        return torch.stack(spikes)
+        # lif_multistep runs the lif_step loop as one autograd node with the same spikes.
+        return lif_multistep(
+            x, self.beta(), self.threshold, self.surrogate, self.alpha, self.reset, self.detach_reset
+        )
 
     def extra_repr(self) -> str:
         return f"tau={self.tau}, threshold={self.threshold}, reset={self.reset}, surrogate={self.surrogate}"
