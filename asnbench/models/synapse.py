@@ -11,6 +11,11 @@ from asnbench.neurons.expansion import collapse_substeps
 SYNAPTIC_TYPES = (nn.Linear, nn.Conv1d, nn.Conv2d)
 
 
+def is_repeated(x: torch.Tensor) -> bool:
+    """Whether ``[steps, batch, ...]`` is one step expanded over several (stride 0 on steps)."""
+    return x.dim() > 1 and x.shape[0] > 1 and x.stride(0) == 0
+
+
 class Synapse(nn.Module):
     """A Linear or Conv layer applied to every step of ``[steps, batch, ...]`` input.
 
@@ -50,8 +55,13 @@ class Synapse(nn.Module):
                 f"input has {steps} steps, not a multiple of the network's {self.timesteps} timesteps"
             )
         substeps = steps // self.timesteps
-        y = self.weight_only(x.flatten(0, 1))
-        y = y.unflatten(0, (steps, batch))
+        if is_repeated(x):
+            # Direct encoding repeats one input at every step, so apply the weights once.
+            y = self.weight_only(x[0])
+            y = y.expand(steps, *y.shape)
+        else:
+            y = self.weight_only(x.flatten(0, 1))
+            y = y.unflatten(0, (steps, batch))
         if substeps > 1:
             y = collapse_substeps(y, substeps)
         bias = self.layer.bias
@@ -80,5 +90,9 @@ class Temporal(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         steps, batch = x.shape[0], x.shape[1]
+        if is_repeated(x):
+            # Keep the repeat a view, so the next Synapse can apply its weights once.
+            y = self.module(x[0])
+            return y.expand(steps, *y.shape)
         y = self.module(x.flatten(0, 1))
         return y.unflatten(0, (steps, batch))
