@@ -149,5 +149,10 @@ def configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log d
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+from asnbench.commands import suite as _suite_commands  # noqa: E402
+
+app.add_typer(_suite_commands.app, name="suite")
+
+
 def main() -> None:
     app()

@@ -1,0 +1,1 @@
+"""Command-line sub-commands, each a thin typer layer over one module."""
