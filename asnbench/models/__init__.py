@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 from asnbench.errors import UnknownNameError
 from asnbench.models.cnn import build_vgg
+from asnbench.models.detection import build_fcos
 from asnbench.models.mlp import build_mlp
 from asnbench.models.network import SpikingNetwork, fold_normalizations, to_spike_inference
+from asnbench.models.segmentation import build_fcn
 from asnbench.models.synapse import Synapse, Temporal
 
-MODELS: dict[str, Callable[..., SpikingNetwork]] = {"mlp": build_mlp, "vgg": build_vgg}
+MODELS: dict[str, Callable[..., SpikingNetwork]] = {"mlp": build_mlp, "vgg": build_vgg, "fcos": build_fcos, "fcn": build_fcn}
 
 
 def build_model(name: str, **kwargs) -> SpikingNetwork:
