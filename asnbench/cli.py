@@ -24,7 +24,7 @@ app = typer.Typer(
 stderr = Console(stderr=True)
 
 
-def _fail(error: Exception, code: int) -> None:
+def _fail(error: BaseException | str, code: int) -> None:
     stderr.print(f"[bold red]error:[/] {error}", highlight=False)
     raise typer.Exit(code)
 
@@ -56,6 +56,7 @@ def run(
         None, help="MLflow tracking URI; default $MLFLOW_TRACKING_URI, else sqlite:///./mlflow.db."
     ),
     experiment: str = typer.Option("asnbench", help="MLflow experiment name."),
+    tracking: bool = typer.Option(True, help="Track the run in MLflow; --no-tracking records it only in the results store."),
     resume: bool = typer.Option(False, "--resume", help="Continue from the last checkpoint of this configuration."),
     download: bool = typer.Option(True, help="Download missing datasets when online."),
     as_json: bool = typer.Option(False, "--json", help="Print the result record as one JSON object on stdout."),
@@ -63,7 +64,7 @@ def run(
 ) -> None:
     """Train one (dataset, neuron, seed) combination, evaluate it with binary spikes, and record it."""
     from asnbench.config import RunConfig
-    from asnbench.runner import RunOptions, TrainingDivergedError
+    from asnbench.runner import RunInterrupted, RunOptions, TrainingDivergedError
     from asnbench.runner import run as run_one
     from asnbench.summary import layer_table, run_table
 
@@ -92,9 +93,14 @@ def run(
         resume=resume,
         download=download,
         progress=progress,
+        tracking=tracking,
     )
     try:
         record = run_one(config, options, console=stderr)
+    except RunInterrupted as interruption:
+        _fail(interruption, interruption.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted; the last epoch's checkpoint is kept, continue with --resume", 130)
     except TrainingDivergedError as error:
         _fail(error, 1)
     except AsnbenchError as error:
@@ -149,9 +155,15 @@ def configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log d
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+from asnbench.commands import compare as _compare_commands  # noqa: E402
+from asnbench.commands import leaderboard as _leaderboard_commands  # noqa: E402
+from asnbench.commands import regress as _regress_commands  # noqa: E402
 from asnbench.commands import suite as _suite_commands  # noqa: E402
 
 app.add_typer(_suite_commands.app, name="suite")
+app.command("compare")(_compare_commands.compare_command)
+app.add_typer(_leaderboard_commands.app, name="leaderboard")
+app.command("regress")(_regress_commands.regress_command)
 
 
 def main() -> None:
