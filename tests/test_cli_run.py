@@ -28,7 +28,21 @@ REQUIRED_KEYS = {
 }
 
 
-def _run(tmp_path, *extra):
+@pytest.fixture(scope="module")
+def tracking_uri(tmp_path_factory):
+    # One MLflow store for the module: creating a SQLite store runs its migrations, which takes seconds.
+    return f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
+
+
+@pytest.fixture
+def _run(tmp_path, tracking_uri):
+    def invoke(*extra):
+        return _invoke(tmp_path, tracking_uri, *extra)
+
+    return invoke
+
+
+def _invoke(tmp_path, tracking_uri, *extra):
     args = [
         "run",
         "vision/digits",
@@ -39,7 +53,7 @@ def _run(tmp_path, *extra):
         "--checkpoint-dir",
         str(tmp_path / "checkpoints"),
         "--tracking-uri",
-        f"sqlite:///{tmp_path / 'mlflow.db'}",
+        tracking_uri,
         "--no-progress",
         "--json",
         *extra,
@@ -49,10 +63,10 @@ def _run(tmp_path, *extra):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("neuron", ["asn", "lif", "ann"])
-def test_run_digits_records_and_tracks(tmp_path, neuron):
+def test_run_digits_records_and_tracks(_run, tmp_path, tracking_uri, neuron):
     import mlflow
 
-    result = _run(tmp_path, "--neuron", neuron)
+    result = _run("--neuron", neuron)
 
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout.strip().splitlines()[-1])
@@ -62,7 +76,7 @@ def test_run_digits_records_and_tracks(tmp_path, neuron):
     assert 0.5 < record["metric_value"] <= 1.0
     stored = ResultsStore(tmp_path / "runs").read().records
     assert [r["mlflow_run_id"] for r in stored] == [record["mlflow_run_id"]]
-    client = mlflow.MlflowClient(tracking_uri=f"sqlite:///{tmp_path / 'mlflow.db'}")
+    client = mlflow.MlflowClient(tracking_uri=tracking_uri)
     tracked = client.get_run(record["mlflow_run_id"])
     assert tracked.info.status == "FINISHED"
     assert tracked.data.metrics["final_metric_value"] == pytest.approx(record["metric_value"])
@@ -70,8 +84,8 @@ def test_run_digits_records_and_tracks(tmp_path, neuron):
 
 
 @pytest.mark.slow
-def test_spiking_neurons_count_accumulates(tmp_path):
-    result = _run(tmp_path, "--neuron", "asn")
+def test_spiking_neurons_count_accumulates(_run):
+    result = _run("--neuron", "asn")
     record = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert record["synops_per_sample"] > 0
@@ -81,8 +95,8 @@ def test_spiking_neurons_count_accumulates(tmp_path):
 
 
 @pytest.mark.slow
-def test_ann_has_no_accumulates(tmp_path):
-    result = _run(tmp_path, "--neuron", "ann")
+def test_ann_has_no_accumulates(_run):
+    result = _run("--neuron", "ann")
     record = json.loads(result.stdout.strip().splitlines()[-1])
 
     assert record["synops_per_sample"] == 0
@@ -98,10 +112,10 @@ def test_unknown_dataset_exits_2_with_suggestion(tmp_path):
 
 
 @pytest.mark.slow
-def test_resume_continues_to_same_result(tmp_path):
-    first = _run(tmp_path, "--neuron", "asn", "--epochs", "2")
+def test_resume_continues_to_same_result(_run):
+    first = _run("--neuron", "asn", "--epochs", "2")
     assert first.exit_code == 0, first.output
-    resumed = _run(tmp_path, "--neuron", "asn", "--epochs", "2", "--resume")
+    resumed = _run("--neuron", "asn", "--epochs", "2", "--resume")
 
     assert resumed.exit_code == 0, resumed.output
     a = json.loads(first.stdout.strip().splitlines()[-1])
