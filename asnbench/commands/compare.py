@@ -64,6 +64,33 @@ def wide_table(comparison: Comparison) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
+def terminal_table(comparison: Comparison, results_dir: str) -> Table:
+    """A rich table with one row per dataset and one column per neuron; relative values stack in each cell."""
+    baseline = comparison.baseline
+    table = Table(title=f"neurons compared with {baseline} ({results_dir})", show_lines=True)
+    for header in ("dataset", "metric", *comparison.neurons):
+        table.add_column(header, no_wrap=header in ("dataset", "metric"))
+    for (dataset, profile), row in comparison.rows.items():
+        cells = [f"{dataset}\n{profile}", next(iter(row.values())).metric_name]
+        for neuron in comparison.neurons:
+            result = row.get(neuron)
+            if result is None:
+                cells.append("–")
+            elif neuron == baseline:
+                cells.append(
+                    f"{_metric_cell(result)}\nspikes {format_number(result.spikes_per_sample)}\n"
+                    f"SynOps {format_number(result.synops_per_sample)}\nenergy {format_number(result.energy_pj_per_sample)} pJ"
+                )
+            else:
+                delta = "–" if result.delta is None else f"{result.delta:+.4f}"
+                cells.append(
+                    f"{_metric_cell(result)}\nΔ {delta}\nspikes {_ratio_cell(result.spikes_ratio)}\n"
+                    f"SynOps {_ratio_cell(result.synops_ratio)}\nenergy {_ratio_cell(result.energy_ratio)}"
+                )
+        table.add_row(*cells)
+    return table
+
+
 def render(comparison: Comparison, output_format: CompareFormat) -> str:
     """The comparison as CSV or JSON (one row per dataset and neuron) or as a Markdown table."""
     results = [result.to_dict() for result in comparison.results()]
@@ -94,13 +121,7 @@ def compare_command(
         Console(stderr=True).print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
     if output_format == CompareFormat.table:
-        headers, rows = wide_table(comparison)
-        table = Table(title=f"neurons compared with {baseline} ({results_dir})")
-        for header in headers:
-            table.add_column(header, overflow="fold")
-        for row in rows:
-            table.add_row(*row)
-        Console(file=out.open("w") if out else None, width=250 if out else None).print(table)
+        Console(file=out.open("w", encoding="utf-8") if out else None).print(terminal_table(comparison, results_dir))
         return
     text = render(comparison, output_format)
     if out:

@@ -20,6 +20,7 @@ def regress_command(
         "energy_pj_per_sample. Repeat for several. Defaults: metric 3%, spikes, SynOps and energy 10%, MACs 1%.",
     ),
     write: bool = typer.Option(False, "--write", help="Write the latest records as the new reference instead of checking."),
+    note: str = typer.Option("", help="With --write: a note stored in the reference, such as the command that made the records."),
 ) -> None:
     """Check the latest records against a reference: exit 0 when nothing regressed, 1 when something did."""
     from asnbench.regress import check_records, parse_tolerances, read_reference, write_reference
@@ -29,7 +30,7 @@ def regress_command(
     records = ResultsStore(results_dir).read().records
     try:
         if write:
-            count = write_reference(reference, records, note=f"written by asnbench regress --write from {results_dir}")
+            count = write_reference(reference, records, note=note or f"written by asnbench regress --write from {results_dir}")
             console.print(f"wrote {count} reference records to {reference}")
             return
         report = check_records(read_reference(reference), records, parse_tolerances(tolerance))
@@ -39,7 +40,7 @@ def regress_command(
 
     table = Table(title=f"latest records in {results_dir} against {reference}")
     for column in ("dataset", "neuron", "seed", "profile", "quantity", "reference", "current", "tolerance", "status"):
-        table.add_column(column)
+        table.add_column(column, no_wrap=column in ("dataset", "quantity", "status"))
     styles = {"regressed": "bold red", "missing": "bold red", "improved": "green"}
     for check in report.checks:
         current = "–" if check.current is None else f"{check.current:.6g}"
