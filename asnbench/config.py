@@ -12,7 +12,7 @@ from asnbench.registry import DatasetSpec, get_dataset
 
 # Logical timesteps per static sample when the user does not set them:
 # integer-trained ASN/NASN need one pass, LIF-style neurons integrate over time.
-DEFAULT_TIMESTEPS = {"asn": 1, "nasn": 1, "lif": 4, "plif": 4, "ann": 1}
+DEFAULT_TIMESTEPS = {"asn": 1, "nasn": 1, "lif": 4, "plif": 4, "ann": 1, "qann": 1}
 DEVICES = ("cpu", "cuda", "auto")
 
 
@@ -66,9 +66,9 @@ class RunConfig:
         timesteps = self.timesteps if self.timesteps is not None else DEFAULT_TIMESTEPS[self.neuron]
         if timesteps < 1:
             raise ConfigError(f"timesteps must be at least 1, got {timesteps}")
-        if self.neuron == "ann" and timesteps != 1:
+        if self.neuron in ("ann", "qann") and timesteps != 1:
             raise ConfigError(
-                f"the ann neuron runs one pass per sample; got --timesteps {timesteps}, use 1 or leave it unset"
+                f"the {self.neuron} neuron runs one pass per sample; got --timesteps {timesteps}, use 1 or leave it unset"
             )
         if self.levels < 1:
             raise ConfigError(f"levels must be at least 1, got {self.levels}")
@@ -78,7 +78,7 @@ class RunConfig:
                 raise ConfigError(f"{name} must be at least 1, got {value}")
         if self.lr is not None and not self.lr > 0:
             raise ConfigError(f"lr must be positive, got {self.lr}")
-        options = {**settings.model_options, **self.model_options}
+        options = {**settings.options_for(model, spec.default_model), **self.model_options}
         return replace(
             self,
             model=model,

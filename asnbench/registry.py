@@ -19,6 +19,8 @@ class ProfileSettings:
 
     ``max_train_samples`` caps the training split (a seeded subset) so the
     smoke profile fits CPU minutes; ``None`` uses the whole split.
+    ``model_options`` are the builder options of the dataset's default model;
+    ``options_by_model`` holds those of other models by model name.
     """
 
     epochs: int
@@ -28,6 +30,13 @@ class ProfileSettings:
     max_train_samples: int | None = None
     max_eval_samples: int | None = None
     weight_decay: float = 0.0
+    options_by_model: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    def options_for(self, model: str, default_model: str) -> Mapping[str, Any]:
+        """Return the builder options of ``model``: its own entry, else ``model_options`` for the default model, else none."""
+        if model in self.options_by_model:
+            return self.options_by_model[model]
+        return self.model_options if model == default_model else {}
 
 
 @dataclass(frozen=True)
@@ -71,13 +80,17 @@ class DatasetSpec:
     def implemented(self) -> bool:
         return self.loader is not None
 
-    def load(self, root: Path, split: str, download: bool = True) -> Any:
-        """Load ``split`` of this dataset from ``root`` with its registered loader."""
+    def load(self, root: Path, split: str, download: bool = True, **options: Any) -> Any:
+        """Load ``split`` of this dataset from ``root`` with its registered loader.
+
+        ``options`` go to the loader as keyword arguments (``time_bins`` for
+        event datasets).
+        """
         if self.loader is None:
             raise NotImplementedError(f"dataset {self.name!r} is registered but has no loader yet")
         module_name, _, function_name = self.loader.partition(":")
         loader = getattr(importlib.import_module(module_name), function_name)
-        return loader(root, split, download)
+        return loader(root, split, download, **options)
 
     def profile(self, name: str) -> ProfileSettings:
         if name not in self.profiles:

@@ -98,6 +98,10 @@ register(
                 batch_size=128,
                 lr=1e-3,
                 model_options={"channels": (64, 64, "M", 128, 128, "M", 256, 256, "M"), "hidden": (512,)},
+                options_by_model={
+                    "resnet": {"widths": (64, 128, 256, 512), "depth": "resnet18"},
+                    "vit": {"patch_size": 4, "dim": 384, "depth": 4, "heads": 12, "mlp_ratio": 4.0},
+                },
             ),
         },
     )

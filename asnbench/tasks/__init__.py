@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from asnbench.errors import UnknownNameError
 from asnbench.tasks.base import Task, TaskMetric
+from asnbench.tasks.event_classification import EventClassification
 from asnbench.tasks.image_classification import ImageClassification
+from asnbench.tasks.object_detection import ObjectDetection
+from asnbench.tasks.semantic_segmentation import SemanticSegmentation
+from asnbench.tasks.text_classification import TextClassification
 
-TASKS: dict[str, type[Task]] = {"image_classification": ImageClassification}
+TASKS: dict[str, type[Task]] = {
+    "image_classification": ImageClassification,
+    "event_classification": EventClassification,
+    "object_detection": ObjectDetection,
+    "semantic_segmentation": SemanticSegmentation,
+    "text_classification": TextClassification,
+}
 
 
 def get_task(name: str) -> Task:
