@@ -48,8 +48,13 @@ class LIF(Neuron):
         U[t] = H[t] - S[t] * threshold      (soft reset)
         U[t] = H[t] * (1 - S[t])             (hard reset)
 
-    This is SpikingJelly's ``LIFNode(decay_input=False)`` and snnTorch's
-    ``Leaky`` with ``reset_delay=False`` when their decay equals ``beta``.
+    This is SpikingJelly 2.0's ``LIFNode(decay_input=False)`` with
+    ``tau`` (``v_reset=None`` for soft, ``0.0`` for hard reset), and snnTorch
+    1.0's ``Leaky(beta, reset_delay=False)``, as checked in
+    ``tests/crosscheck``. Two exceptions: snnTorch's soft reset subtracts the
+    threshold again at the next step while the membrane stays above it
+    (which needs ``H >= 2 * threshold``), and snnTorch fires on
+    ``H > threshold``, not ``>=``.
 
     Args:
         num_channels: channels or features (unused by LIF's scalar parameters,
