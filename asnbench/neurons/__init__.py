@@ -13,9 +13,10 @@ from asnbench.neurons.base import Neuron
 from asnbench.neurons.lif import LIF
 from asnbench.neurons.nasn import NASN
 from asnbench.neurons.plif import PLIF
+from asnbench.neurons.qann import QANN
 from asnbench.neurons.surrogate import SURROGATES
 
-NEURONS: dict[str, type[Neuron]] = {"asn": ASN, "nasn": NASN, "lif": LIF, "plif": PLIF, "ann": ANN}
+NEURONS: dict[str, type[Neuron]] = {"asn": ASN, "nasn": NASN, "lif": LIF, "plif": PLIF, "ann": ANN, "qann": QANN}
 
 
 def _accepted_options(cls: type[Neuron]) -> set[str]:
@@ -50,4 +51,4 @@ def neuron_factory(name: str, **options: Any) -> NeuronFactory:
     return make
 
 
-__all__ = ["ANN", "ASN", "LIF", "NASN", "NEURONS", "PLIF", "SURROGATES", "Neuron", "neuron_factory"]
+__all__ = ["ANN", "ASN", "LIF", "NASN", "NEURONS", "PLIF", "QANN", "SURROGATES", "Neuron", "neuron_factory"]
