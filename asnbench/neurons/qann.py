@@ -37,7 +37,7 @@ class QANN(Neuron):
     Args:
         num_channels: channels or features (unused by the scalar step size,
             kept for the shared interface).
-        channel_dim: dimension of ``[batch, ...]`` that holds the channels.
+        channel_dim: dimension of ``[batch, ...]`` that contains the channels.
         levels: the largest quantization level ``D``.
         step: initial step size ``s``, or ``None`` for the data-driven init.
     """
