@@ -15,7 +15,9 @@ per forward call (one batch):
 * MACs of a layer with analog input (``spiking_input`` False: the first
   layer under direct encoding and every layer of the ANN) = sum over steps
   and input elements of the fan-out, that is every existing connection
-  once per step whatever the value.
+  once per step whatever the value. Input that is one step repeated over
+  all steps (direct encoding of a static sample, a stride-0 view) is
+  multiplied once by the Synapse, so it counts one step.
 * Bias additions are not counted, nor are neuron state updates or
   normalizations (NASN normalizations are folded into the weights and bias
   for spike inference).
@@ -25,6 +27,27 @@ per forward call (one batch):
   because NeuroBench counts a nonzero input as one operation whatever its
   value. ``nb_dense`` adds ``steps * dense connections`` per sample, with
   ``steps`` as above, so spike inference multiplies it by ``D``.
+
+A :class:`~asnbench.models.spike_matmul.SpikeMatmul` (attention) multiplies
+two activations, ``[..., n, k] @ [..., k, m]`` per logical step, and has no
+weights:
+
+* when both operands are spike counts (``spiking_inputs``), it costs one
+  accumulate per nonzero pair weighted by the product of the values, which
+  for nonnegative operands is ``sum(a @ b)`` (masked entries excluded); an
+  integer operand costs what its binary sub-steps cost;
+* otherwise it costs ``n * k * m`` MACs per logical step and per batch
+  element (heads count as batch elements), whatever the values or mask;
+* NeuroBench-style: ``sum((a != 0) @ (b != 0))`` on the logical-step
+  operands, as ACs when both operands as received are all 0 or 1 and as
+  MACs otherwise; ``nb_dense`` adds ``n * k * m`` per logical step.
+
+Spike slots are the binary output steps one spiking neuron has per sample:
+``T * D`` for an ASN in spike inference, ``T`` for LIF. The report averages
+them over the network's spiking neurons, and they are ``None`` without one.
+When the energy model has a memory-access term, its accesses and energy
+(:func:`~asnbench.metrics.energy.estimate_memory_accesses`) are reported
+beside the compute energy and not added into it.
 
 Spikes are counted by forward hooks on every neuron with ``is_spiking``:
 spikes = sum of its output, which is the same number for integer counts and
@@ -41,15 +64,25 @@ from typing import Any
 import torch
 from torch import nn
 
-from asnbench.metrics.energy import DEFAULT_ENERGY_MODEL, EnergyModel, estimate_energy, get_energy_model
+from asnbench.metrics.energy import (
+    DEFAULT_ENERGY_MODEL,
+    EnergyModel,
+    estimate_energy,
+    estimate_memory_accesses,
+    estimate_memory_energy,
+    get_energy_model,
+)
 from asnbench.metrics.fanout import dense_connections, spatial_fanout
 from asnbench.models.network import SpikingNetwork
-from asnbench.models.synapse import Synapse
+from asnbench.models.spike_matmul import SpikeMatmul
+from asnbench.models.synapse import Synapse, is_repeated
 from asnbench.neurons.base import Neuron
 
 POLICIES: dict[str, str] = {
     "first_layer": (
-        "MAC (analog input under direct encoding); AC when its Synapse has spiking_input=True"
+        "MAC (analog input under direct encoding), counted once per sample because the input "
+        "repeated over timesteps is multiplied once and its current reused; "
+        "AC when its Synapse has spiking_input=True"
     ),
     "analog_input": "MAC for every connection in every step, whatever the input value",
     "spike_values": "value-aware (count x fan-out), equal for integer spikes and binary sub-steps",
@@ -99,8 +132,11 @@ class ActivityReport:
     inference, so it lies in [0, 1] for binary outputs.
     ``spikes_per_neuron_step`` divides by logical timesteps instead and can
     exceed 1 for integer spikes. Both are ``None`` when the network has no
-    spiking neuron (the ANN). Energies are in picojoules under the energy
-    model named in ``energy_model``.
+    spiking neuron (the ANN), and so is ``spike_slots``, the binary output
+    steps per spiking neuron and sample. Energies are in picojoules under the
+    energy model named in ``energy_model``. ``energy_pj_per_sample`` is
+    compute only; the ``memory_*`` fields hold the model's memory-access term
+    and are ``None`` when it has none.
     """
 
     samples: int
@@ -114,6 +150,9 @@ class ActivityReport:
     nb_effective_macs_per_sample: float
     nb_dense_per_sample: float
     energy_model: str
+    spike_slots: float | None = None
+    memory_accesses_per_sample: float | None = None
+    memory_energy_pj_per_sample: float | None = None
     layers: list[LayerActivity] = field(default_factory=list)
     policies: dict[str, str] = field(default_factory=lambda: dict(POLICIES))
 
@@ -172,7 +211,10 @@ class _SynapseCounter:
         dense, fanout = self._geometry(tuple(x.shape[2:]), x.device, dtype)
         self.nb_dense += steps * batch * dense
         if not self.synapse.spiking_input:
-            self.macs += steps * batch * dense
+            # Direct encoding repeats one analog input at every step (a stride-0 view);
+            # the Synapse then applies its weights once, so the MACs are counted once.
+            computed_steps = 1 if is_repeated(x) else steps
+            self.macs += computed_steps * batch * dense
 
         nonzero = x != 0
         binary = torch.all(nonzero.logical_not() | (x == 1))
@@ -194,6 +236,47 @@ class _SynapseCounter:
             return values.sum(dtype=dtype) * fanout
         # Reduce steps, batch and channels first, then weight each position by its fan-out.
         return (values.sum(dim=(0, 1, 2), dtype=dtype) * fanout).sum()
+
+    def totals(self) -> tuple[float, float, float]:
+        if self.value_counts is None:
+            return 0.0, 0.0, 0.0
+        synops, nb_acs, nb_macs = self.value_counts.tolist()
+        return synops, nb_acs, nb_macs
+
+
+class _MatmulCounter:
+    """Accumulated counts of one SpikeMatmul; see the module docstring for the rules."""
+
+    def __init__(self, name: str, matmul: SpikeMatmul):
+        self.name = name
+        self.matmul = matmul
+        self.reset()
+
+    def reset(self) -> None:
+        self.macs = 0
+        self.nb_dense = 0
+        self.value_counts: torch.Tensor | None = None  # [synops, nb_effective_acs, nb_effective_macs]
+
+    @torch.no_grad()
+    def count(self, a: torch.Tensor, b: torch.Tensor, mask: torch.Tensor | None, output: torch.Tensor) -> None:
+        dtype = _reduction_dtype(output.device)
+        n, k, m = a.shape[-2], a.shape[-1], b.shape[-1]
+        dense = math.prod(output.shape[:-2]) * n * k * m
+        self.nb_dense += dense
+        if not self.matmul.spiking:
+            self.macs += dense
+
+        binary = torch.all((a == 0) | (a == 1)) & torch.all((b == 0) | (b == 1))
+        pairs = (self.matmul.logical_steps(a) != 0).to(dtype) @ (self.matmul.logical_steps(b) != 0).to(dtype)
+        if mask is not None:
+            pairs = pairs.masked_fill(~mask, 0.0)
+        active = pairs.sum()
+        zero = torch.zeros_like(active)
+        # The module returns the raw masked product, so its sum is the value-weighted pair count.
+        synops = output.sum(dtype=dtype) if self.matmul.spiking else zero
+        counts = torch.stack([synops, torch.where(binary, active, zero), torch.where(binary, zero, active)])
+        counts = counts.to(device=_accumulator_device(output.device), dtype=torch.float64)
+        self.value_counts = counts if self.value_counts is None else self.value_counts.to(counts.device) + counts
 
     def totals(self) -> tuple[float, float, float]:
         if self.value_counts is None:
@@ -237,6 +320,16 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator if denominator else None
 
 
+def _per_sample(total: float | None, samples: int) -> float | None:
+    return None if total is None else total / samples
+
+
+def _policies(energy_model: EnergyModel) -> dict[str, str]:
+    """The counting rules plus how the energy model treats memory access."""
+    memory = energy_model.memory.describe() if energy_model.memory else "not counted"
+    return {**POLICIES, "memory_access": memory}
+
+
 class ActivityMonitor:
     """Count spikes, SynOps, MACs and energy of a :class:`SpikingNetwork` while it runs.
 
@@ -262,10 +355,12 @@ class ActivityMonitor:
         if not isinstance(network, SpikingNetwork):
             raise TypeError(f"ActivityMonitor needs a SpikingNetwork, got {type(network).__name__}")
         self.network = network
-        self._counters: list[_SynapseCounter | _NeuronCounter] = []
+        self._counters: list[_SynapseCounter | _MatmulCounter | _NeuronCounter] = []
         for name, module in network.named_modules():
             if isinstance(module, Synapse):
                 self._counters.append(_SynapseCounter(name, module))
+            elif isinstance(module, SpikeMatmul):
+                self._counters.append(_MatmulCounter(name, module))
             elif isinstance(module, Neuron) and module.is_spiking:
                 self._counters.append(_NeuronCounter(name, module))
         self._handles: list[torch.utils.hooks.RemovableHandle] = []
@@ -288,6 +383,9 @@ class ActivityMonitor:
             if isinstance(counter, _SynapseCounter):
                 hook = self._synapse_hook(counter)
                 self._handles.append(counter.synapse.register_forward_pre_hook(hook, with_kwargs=True))
+            elif isinstance(counter, _MatmulCounter):
+                hook = self._matmul_hook(counter)
+                self._handles.append(counter.matmul.register_forward_hook(hook, with_kwargs=True))
             else:
                 hook = self._neuron_hook(counter)
                 self._handles.append(counter.neuron.register_forward_hook(hook))
@@ -307,6 +405,17 @@ class ActivityMonitor:
         def hook(module: nn.Module, args: tuple, kwargs: dict) -> None:
             x = args[0] if args else kwargs["x"]
             counter.count(x)
+
+        return hook
+
+    @staticmethod
+    def _matmul_hook(counter: _MatmulCounter):
+        def hook(module: nn.Module, args: tuple, kwargs: dict, output: torch.Tensor) -> None:
+            a, b = (args + (None, None))[:2]
+            a = kwargs.get("a", a)
+            b = kwargs.get("b", b)
+            mask = args[2] if len(args) > 2 else kwargs.get("mask")
+            counter.count(a, b, mask, output)
 
         return hook
 
@@ -341,17 +450,18 @@ class ActivityMonitor:
 
         layers: list[LayerActivity] = []
         total = {"synops": 0.0, "macs": 0.0, "energy": 0.0, "nb_acs": 0.0, "nb_macs": 0.0, "nb_dense": 0.0}
-        spikes = output_slots = logical_slots = 0.0
+        spikes = output_slots = logical_slots = spiking_neurons = 0.0
         for counter in self._counters:
-            if isinstance(counter, _SynapseCounter):
+            if isinstance(counter, (_SynapseCounter, _MatmulCounter)):
                 synops, nb_acs, nb_macs = counter.totals()
                 energy = estimate_energy(counter.macs, synops, energy_model)
+                is_synapse = isinstance(counter, _SynapseCounter)
                 layers.append(
                     LayerActivity(
                         name=counter.name,
-                        kind="synapse",
-                        module=type(counter.synapse.layer).__name__,
-                        spiking_input=counter.synapse.spiking_input,
+                        kind="synapse" if is_synapse else "matmul",
+                        module=type(counter.synapse.layer).__name__ if is_synapse else "SpikeMatmul",
+                        spiking_input=counter.synapse.spiking_input if is_synapse else counter.matmul.spiking,
                         synops_per_sample=synops / samples,
                         macs_per_sample=counter.macs / samples,
                         energy_pj_per_sample=energy / samples,
@@ -379,10 +489,11 @@ class ActivityMonitor:
                 )
                 spikes += neuron_spikes
                 output_slots += counter.output_slots
+                spiking_neurons += counter.neurons
                 logical_slots += counter.logical_slots
 
         for layer in layers:
-            if layer.kind == "synapse":
+            if layer.kind in ("synapse", "matmul"):
                 layer.energy_share = _ratio(layer.energy_pj_per_sample, total["energy"] / samples) or 0.0
 
         return ActivityReport(
@@ -397,6 +508,13 @@ class ActivityMonitor:
             nb_effective_macs_per_sample=total["nb_macs"] / samples,
             nb_dense_per_sample=total["nb_dense"] / samples,
             energy_model=energy_model.name,
+            spike_slots=_ratio(output_slots, spiking_neurons * samples),
+            memory_accesses_per_sample=_per_sample(
+                estimate_memory_accesses(total["macs"], total["synops"], energy_model), samples
+            ),
+            memory_energy_pj_per_sample=_per_sample(
+                estimate_memory_energy(total["macs"], total["synops"], energy_model), samples
+            ),
             layers=layers,
-            policies=dict(POLICIES),
+            policies=_policies(energy_model),
         )

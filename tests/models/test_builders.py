@@ -102,7 +102,7 @@ def test_synapse_rejects_other_layers():
 def test_build_model_by_name(model):
     network = build_model(model, input_shape=(3, 8, 8), num_classes=4, make_neuron=neuron_factory("lif"))
 
-    assert sorted(MODELS) == ["mlp", "vgg"]
+    assert {"mlp", "vgg"} <= set(MODELS)
     assert network(torch.randn(BATCH, 3, 8, 8)).shape == (BATCH, 4)
 
 
