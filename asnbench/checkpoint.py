@@ -1,30 +1,37 @@
-"""Per-epoch checkpoints written atomically, so a killed run resumes from the last epoch."""
+"""Training checkpoints written atomically, so a killed run resumes from the last one saved."""
 
 from __future__ import annotations
 
-import os
-import tempfile
+import pickle
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from asnbench.errors import AsnbenchError
+from asnbench.storage import write_atomic
+
+
+class CorruptCheckpointError(AsnbenchError):
+    """A checkpoint file exists but cannot be loaded."""
+
 
 def save_atomic(state: dict[str, Any], path: Path) -> None:
-    """Write ``state`` to a temporary file in the same folder, then rename it over ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            torch.save(state, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    """Write ``state`` to a temporary file in the same folder, then rename it over ``path``.
+
+    Raises StorageError (the previous checkpoint stays in place) when the write fails.
+    """
+    write_atomic(path, lambda handle: torch.save(state, handle))
 
 
 def load(path: Path) -> dict[str, Any]:
-    # weights_only=False: the checkpoint also stores RNG states and the history, written by asnbench itself.
-    return torch.load(path, map_location="cpu", weights_only=False)
+    """Load a checkpoint written by :func:`save_atomic`; raise CorruptCheckpointError if unreadable."""
+    try:
+        # weights_only=False: the checkpoint also stores RNG states and the history, written by asnbench itself.
+        return torch.load(path, map_location="cpu", weights_only=False)
+    except (RuntimeError, EOFError, pickle.UnpicklingError, zipfile.BadZipFile, ValueError) as error:
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise CorruptCheckpointError(
+            f"cannot load checkpoint {path}: {reason}; delete it to start this run from scratch"
+        ) from error

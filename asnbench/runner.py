@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import math
-import random
 import tempfile
 import time
 from dataclasses import dataclass
@@ -12,29 +11,29 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from asnbench import checkpoint
 from asnbench.config import RunConfig
 from asnbench.data.root import resolve_data_root
 from asnbench.environment import code_version, environment
 from asnbench.errors import AsnbenchError
+from asnbench.interrupts import RunInterrupted, StopRequest
 from asnbench.metrics.activity import ActivityMonitor
 from asnbench.metrics.energy import get_energy_model
 from asnbench.models import SpikingNetwork, to_spike_inference
 from asnbench.results import ResultsStore
 from asnbench.seeding import seed_everything
+from asnbench.storage import check_writable_folder
 from asnbench.tasks import Task, get_task
-from asnbench.tracking import Tracker
+from asnbench.tracking import NullTracker, Tracker
+from asnbench.training import Training, TrainingDivergedError, TrainingState, evaluate
+
+# Re-exported: callers catch these from the runner.
+__all__ = ["RunInterrupted", "RunOptions", "TrainingDivergedError", "evaluate", "run"]
 
 logger = logging.getLogger("asnbench.runner")
-
-
-class TrainingDivergedError(AsnbenchError):
-    """The loss became NaN or infinite."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +48,7 @@ class RunOptions:
     resume: bool = False
     download: bool = True
     progress: bool = True
+    tracking: bool = True
 
 
 def _device(name: str) -> torch.device:
@@ -64,16 +64,6 @@ def _checkpoint_path(config: RunConfig, options: RunOptions) -> Path:
     return Path(options.checkpoint_dir) / name / "last.pt"
 
 
-def _rng_state() -> dict[str, Any]:
-    return {"torch": torch.get_rng_state(), "numpy": np.random.get_state(), "python": random.getstate()}
-
-
-def _restore_rng(state: dict[str, Any]) -> None:
-    torch.set_rng_state(state["torch"])
-    np.random.set_state(state["numpy"])
-    random.setstate(state["python"])
-
-
 def _progress(console: Console, enabled: bool) -> Progress:
     return Progress(
         TextColumn("{task.description}"),
@@ -87,24 +77,26 @@ def _progress(console: Console, enabled: bool) -> Progress:
     )
 
 
-def evaluate(task: Task, model: SpikingNetwork, loader, device: torch.device) -> float:
-    """The task metric of ``model`` (put in eval mode) over ``loader``."""
-    model.eval()
-    metric = task.new_metric()
-    with torch.no_grad():
-        for batch in loader:
-            task.evaluate_batch(model, batch, metric, device)
-    return metric.compute()
-
-
 def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console | None = None) -> dict[str, Any]:
-    """Train, evaluate in spike inference, track in MLflow and append the record; return the record."""
+    """Train, evaluate in spike inference, track in MLflow and append the record; return the record.
+
+    Everything that can be checked without data is checked first (names and values in
+    ``config``, the device, the output folders and the tracking store), so invalid input
+    raises before anything is written. Once the MLflow run is created, every failure
+    appends a ``status: "failed"`` record, marks the MLflow run FAILED and re-raises.
+    SIGINT and SIGTERM stop training at the next step boundary: the runner saves a
+    checkpoint there, marks the MLflow run KILLED, appends no record and raises
+    :class:`RunInterrupted`. ``--resume`` continues from that checkpoint.
+    """
     console = console or Console(stderr=True)
     config = config.resolved()
     spec = config.spec()
     task = get_task(spec.task)
     energy_model = get_energy_model(config.energy_model)
     device = _device(config.device)
+    check_writable_folder(options.results_dir, "--results-dir")
+    check_writable_folder(options.checkpoint_dir, "--checkpoint-dir")
+    tracker = Tracker(options.tracking_uri, options.experiment) if options.tracking else NullTracker()
     root = resolve_data_root(options.data_dir)
 
     seed_everything(config.seed)
@@ -113,120 +105,134 @@ def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console 
     model = task.build_model(spec, config).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
+    training = Training(config, task, model, optimizer, scheduler, device, _checkpoint_path(config, options))
+    if options.resume:
+        training.restore(console)
 
-    ckpt_path = _checkpoint_path(config, options)
-    start_epoch, history, train_seconds, run_id = 0, [], 0.0, None
-    if options.resume and ckpt_path.exists():
-        state = checkpoint.load(ckpt_path)
-        model.load_state_dict(state["model"])
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
-        _restore_rng(state["rng"])
-        start_epoch, history = state["epoch"], state["history"]
-        train_seconds, run_id = state["train_seconds"], state["mlflow_run_id"]
-        console.log(f"resuming from {ckpt_path} after epoch {start_epoch}")
-    elif options.resume:
-        console.log(f"no checkpoint at {ckpt_path}; starting from scratch")
-
-    tracker = Tracker(options.tracking_uri, options.experiment)
     run_name = f"{config.dataset}-{config.neuron}-seed{config.seed}"
     tags = {"dataset": config.dataset, "neuron": config.neuron, "task": spec.task, "run_key": config.key()}
-    run_id = tracker.start(run_name, tags, run_id=run_id)
-    try:
-        tracker.log_params(config.to_dict())
-        test_loader = task.loader(test_set, config.batch_size, shuffle=False, seed=config.seed)
-        integer_metric = history[-1]["test_metric"] if history else None
-        with _progress(console, options.progress) as progress:
-            epochs_bar = progress.add_task("epochs", total=config.epochs, completed=start_epoch, status="")
-            for epoch in range(start_epoch, config.epochs):
-                train_loader = task.loader(
-                    train_set, config.batch_size, shuffle=True, seed=config.seed * 100_003 + epoch
-                )
-                model.train()
-                started = time.perf_counter()
-                total_loss, batches = 0.0, 0
-                batch_bar = progress.add_task(f"epoch {epoch + 1}", total=len(train_loader), status="")
-                for step, batch in enumerate(train_loader):
-                    loss = task.loss(model, batch, device)
-                    if not torch.isfinite(loss):
-                        raise TrainingDivergedError(
-                            f"loss is {loss.item()} at epoch {epoch + 1}, step {step + 1}; "
-                            "lower --lr, or check the input data for NaN or infinite values"
-                        )
-                    optimizer.zero_grad(set_to_none=True)
-                    loss.backward()
-                    optimizer.step()
-                    total_loss += loss.item()
-                    batches += 1
-                    progress.update(batch_bar, advance=1, status=f"loss {total_loss / batches:.4f}")
-                scheduler.step()
-                train_seconds += time.perf_counter() - started
-                progress.remove_task(batch_bar)
-                integer_metric = evaluate(task, model, test_loader, device)
-                entry = {"epoch": epoch + 1, "train_loss": total_loss / max(batches, 1), "test_metric": integer_metric}
-                history.append(entry)
-                tracker.log_metrics(
-                    {"train_loss": entry["train_loss"], f"test_{task.metric_name}": integer_metric}, step=epoch + 1
-                )
-                checkpoint.save_atomic(
-                    {
-                        "model": model.state_dict(),
-                        "optimizer": optimizer.state_dict(),
-                        "scheduler": scheduler.state_dict(),
-                        "rng": _rng_state(),
-                        "epoch": epoch + 1,
-                        "history": history,
-                        "train_seconds": train_seconds,
-                        "mlflow_run_id": run_id,
-                        "config": config.to_dict(),
-                    },
-                    ckpt_path,
-                )
-                progress.update(epochs_bar, advance=1, status=f"{task.metric_name} {integer_metric:.4f}")
-                console.log(
-                    f"epoch {epoch + 1}/{config.epochs}: loss {entry['train_loss']:.4f}, "
-                    f"{task.metric_name} {integer_metric:.4f}"
-                )
+    training.state.run_id = tracker.start(run_name, tags, run_id=training.state.run_id)
+    identity = _identity(config, spec.task, tracker, training.state.run_id, device)
+    store = ResultsStore(options.results_dir)
+    stage = "training"
+    with StopRequest() as stop:
+        try:
+            tracker.log_params(config.to_dict())
+            test_loader = task.loader(test_set, config.batch_size, shuffle=False, seed=config.seed)
+            with _progress(console, options.progress) as progress:
+                training.train(train_set, test_loader, tracker, stop, progress, console)
+            stage = "final evaluation"
+            record = _final_evaluation(task, model, test_loader, device, energy_model, console)
+            training.raise_if_stopped(stop)
+            record.update(identity)
+            record.update(
+                {
+                    "metric_name": task.metric_name,
+                    "higher_is_better": task.higher_is_better,
+                    "integer_metric_value": training.state.integer_metric,
+                    "train_seconds": round(training.state.train_seconds, 3),
+                    "epochs": config.epochs,
+                    "train_samples": len(train_set),
+                    "test_samples": len(test_set),
+                    "parameters": sum(p.numel() for p in model.parameters()),
+                    "status": "finished",
+                    "finished_at": _now(),
+                }
+            )
+            stage = "recording"
+            _log_final(tracker, record, model, config)
+            store.append(record)
+            tracker.end("FINISHED")
+            return record
+        except KeyboardInterrupt as interruption:
+            _mark_killed(tracker, interruption)
+            raise
+        except Exception as error:
+            _record_failure(store, tracker, identity, error, stage, training.state, config)
+            raise
 
-        record = _final_evaluation(task, model, test_loader, device, energy_model, console)
-        record.update(
-            {
-                "dataset": config.dataset,
-                "task": spec.task,
-                "neuron": config.neuron,
-                "seed": config.seed,
-                "profile": config.profile,
-                "model": config.model,
-                "timesteps": config.timesteps,
-                "levels": config.levels if config.neuron in ("asn", "nasn") else None,
-                "metric_name": task.metric_name,
-                "higher_is_better": task.higher_is_better,
-                "integer_metric_value": integer_metric,
-                "train_seconds": round(train_seconds, 3),
-                "epochs": config.epochs,
-                "train_samples": len(train_set),
-                "test_samples": len(test_set),
-                "parameters": sum(p.numel() for p in model.parameters()),
-                "mlflow_run_id": run_id,
-                "tracking_uri": tracker.tracking_uri,
-                "run_key": config.key(),
-                "status": "finished",
-                "config": config.to_dict(),
-                "code_version": code_version(),
-                "environment": environment(),
-                "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            }
-        )
-        _log_final(tracker, record, model, config)
-        ResultsStore(options.results_dir).append(record)
-        tracker.end("FINISHED")
-        return record
-    except KeyboardInterrupt:
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _determinism(device: torch.device) -> dict[str, Any]:
+    """Whether a rerun with the same seed, config and machine gives the same metrics.
+
+    NOTE: on the CPU, PyTorch 2.14 kernels give the same results for the same inputs and
+    thread count; tests/reliability checks this for vision/digits, not for every model.
+    On CUDA it holds only with ``torch.use_deterministic_algorithms(True)`` and cuDNN
+    autotuning off.
+    """
+    algorithms = torch.are_deterministic_algorithms_enabled()
+    if device.type == "cpu":
+        deterministic = True
+    else:
+        deterministic = algorithms and not torch.backends.cudnn.benchmark
+    return {"deterministic": deterministic, "deterministic_algorithms": algorithms}
+
+
+def _identity(config: RunConfig, task_name: str, tracker: Tracker | NullTracker, run_id, device) -> dict[str, Any]:
+    """The fields that every record of this run carries, finished or failed."""
+    return {
+        "dataset": config.dataset,
+        "task": task_name,
+        "neuron": config.neuron,
+        "seed": config.seed,
+        "profile": config.profile,
+        "model": config.model,
+        "timesteps": config.timesteps,
+        "levels": config.levels if config.neuron in ("asn", "nasn", "qann") else None,
+        "mlflow_run_id": run_id,
+        "tracking": tracker.enabled,
+        "tracking_uri": tracker.tracking_uri,
+        "run_key": config.key(),
+        "config": config.to_dict(),
+        "code_version": code_version(),
+        "environment": environment(),
+        **_determinism(device),
+    }
+
+
+def _mark_killed(tracker: Tracker | NullTracker, interruption: KeyboardInterrupt) -> None:
+    try:
+        tracker.set_tag("asnbench.stopped", str(interruption) or "KeyboardInterrupt")
         tracker.end("KILLED")
-        raise
-    except BaseException:
+    except Exception as error:  # the stop request must win over a tracking error
+        logger.error("could not mark MLflow run %s as KILLED: %s", tracker.run_id, error)
+
+
+def _record_failure(
+    store: ResultsStore,
+    tracker: Tracker | NullTracker,
+    identity: dict[str, Any],
+    error: Exception,
+    stage: str,
+    state: TrainingState,
+    config: RunConfig,
+) -> None:
+    """Append a failed record and mark the MLflow run FAILED; errors doing so are logged, not raised."""
+    in_training = stage == "training"
+    record = {
+        **identity,
+        "status": "failed",
+        "error": str(error) or type(error).__name__,
+        "error_type": type(error).__name__,
+        "failed_stage": stage,
+        "failed_at_epoch": min(state.epoch + 1, config.epochs) if in_training else config.epochs,
+        "failed_at_step": state.step + 1 if in_training else None,
+        "completed_epochs": state.epoch,
+        "ended_at": _now(),
+    }
+    try:
+        store.append(record)
+    except AsnbenchError as store_error:
+        logger.error("could not append the failed record of run %s: %s", identity["run_key"], store_error)
+    try:
+        tracker.set_tag("asnbench.error", record["error"][:5000])
         tracker.end("FAILED")
-        raise
+    except Exception as tracking_error:  # the original error must reach the caller
+        logger.error("could not mark MLflow run %s as FAILED: %s", tracker.run_id, tracking_error)
 
 
 def _final_evaluation(task, model, test_loader, device, energy_model, console) -> dict[str, Any]:
@@ -252,6 +258,7 @@ def _final_evaluation(task, model, test_loader, device, energy_model, console) -
         "energy_pj_per_sample": activity["energy_pj_per_sample"],
         "energy_model": activity["energy_model"],
         "firing_rate": activity["firing_rate"],
+        "spike_slots": activity["spike_slots"],
         "activity": activity,
     }
     if not math.isfinite(value):
