@@ -25,7 +25,7 @@ stderr = Console(stderr=True)
 
 
 def _fail(error: BaseException | str, code: int) -> None:
-    stderr.print(f"[bold red]error:[/] {error}", highlight=False)
+    stderr.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 
