@@ -156,6 +156,7 @@ def configure(verbose: bool = typer.Option(False, "--verbose", "-v", help="Log d
 
 
 from asnbench.commands import compare as _compare_commands  # noqa: E402
+from asnbench.commands import hardware as _hardware_commands  # noqa: E402
 from asnbench.commands import leaderboard as _leaderboard_commands  # noqa: E402
 from asnbench.commands import regress as _regress_commands  # noqa: E402
 from asnbench.commands import suite as _suite_commands  # noqa: E402
@@ -164,6 +165,8 @@ app.add_typer(_suite_commands.app, name="suite")
 app.command("compare")(_compare_commands.compare_command)
 app.add_typer(_leaderboard_commands.app, name="leaderboard")
 app.command("regress")(_regress_commands.regress_command)
+app.add_typer(_hardware_commands.app, name="hw")
+app.command("export")(_hardware_commands.export_command)
 
 
 def main() -> None:
