@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from asnbench.neurons.asn_function import asn_multistep
 from asnbench.neurons.base import Neuron
 from asnbench.neurons.expansion import expand_levels
 
@@ -160,13 +161,8 @@ class ASN(Neuron):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.normalize_input(x)
         params = {k: self.per_channel(v, x[0]) for k, v in self.dynamics().items()}
-        zeros = torch.zeros_like(x[0])
-        state = ASNState(zeros, zeros)
-        counts = []
-        for x_t in x:
-            s, state = asn_step(x_t, state, levels=self._levels, detach_reset=self.detach_reset, **params)
-            counts.append(s)
-        out = torch.stack(counts)
+        # asn_multistep runs the asn_step loop as one autograd node with the same counts.
+        out = asn_multistep(x, levels=self._levels, detach_reset=self.detach_reset, **params)
         if self.spike_inference:
             return expand_levels(out, self._levels)
         return out
