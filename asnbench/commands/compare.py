@@ -112,9 +112,20 @@ def compare_command(
     results_dir: str = typer.Option("results/runs", help="Folder of the JSON-lines results store."),
     output_format: CompareFormat = typer.Option(CompareFormat.table, "--format", help="table (terminal), csv, json or md."),
     out: Optional[Path] = typer.Option(None, help="Write to this file instead of stdout."),
+    equal_slots: bool = typer.Option(
+        False, "--equal-slots", help="Pair ASN at (T, D) with LIF at T x D spike slots and with QANN at D levels."
+    ),
+    energy_models: Optional[list[str]] = typer.Option(
+        None, "--energy-model", help="With --equal-slots: energy preset or YAML file to price with; repeatable (default 45nm)."
+    ),
 ) -> None:
     """Show each dataset's neurons side by side: metric mean ± std over seeds, difference and cost ratios to the baseline."""
     records = ResultsStore(results_dir).read().records
+    if equal_slots:
+        from asnbench.commands.fair_compare import show_fair_comparison
+
+        show_fair_comparison(records, energy_models, output_format.value, out, results_dir)
+        return
     try:
         comparison = compare(records, baseline, NEURON_ORDER)
     except AsnbenchError as error:
