@@ -9,7 +9,7 @@ export MLFLOW_DISABLE_TELEMETRY ?= true
 export HF_DATASETS_OFFLINE ?= 1
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: setup setup-loihi test smoke clean
+.PHONY: setup setup-loihi test smoke bench clean
 
 setup: $(BIN)/asnbench
 
@@ -41,6 +41,11 @@ smoke: setup
 	$(BIN)/asnbench run vision/digits --neuron asn
 	$(BIN)/asnbench run vision/digits --neuron lif
 	$(BIN)/asnbench run vision/digits --neuron ann
+
+# Speed and memory against snnTorch, SpikingJelly and NeuroBench; writes docs/benchmarks.md.
+# eval and epoch read MNIST from $$ASNBENCH_DATA. Example: make bench BENCH_ARGS='--threads 1'
+bench: setup
+	$(BIN)/python -m benchmarks all $(BENCH_ARGS)
 
 clean:
 	rm -rf .pytest_cache mlruns mlflow.db results/runs
