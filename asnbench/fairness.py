@@ -40,11 +40,14 @@ def spike_slots(record: dict[str, Any]) -> float | None:
     """
     if "spike_slots" in record:
         return record["spike_slots"]
-    neuron, timesteps = record.get("neuron"), record.get("timesteps")
+    config = record.get("config") or {}
+    neuron = record.get("neuron")
+    timesteps = record.get("timesteps", config.get("timesteps"))
+    levels = record.get("levels", config.get("levels"))
     if timesteps is None:
         return None
     if neuron in REFERENCE_NEURONS:
-        return float(timesteps * record["levels"])
+        return float(timesteps * levels) if levels is not None else None
     if neuron in SLOT_PARTNERS:
         return float(timesteps)
     return None
@@ -61,7 +64,7 @@ class Configuration:
     dataset: str
     profile: str
     neuron: str
-    timesteps: int
+    timesteps: int | None
     levels: int | None
     metric_name: str
     higher_is_better: bool
@@ -78,8 +81,9 @@ class Configuration:
     @property
     def label(self) -> str:
         """Neuron, timesteps and levels, for example ``asn T=1 D=4``."""
+        timesteps = f" T={self.timesteps}" if self.timesteps is not None else ""
         levels = f" D={self.levels}" if self.levels is not None else ""
-        return f"{self.neuron} T={self.timesteps}{levels}"
+        return f"{self.neuron}{timesteps}{levels}"
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "label": self.label}
@@ -126,7 +130,9 @@ def _configuration_key(record: dict[str, Any]) -> str:
     return repr(sorted(config.items()))
 
 
-def _summarize(group: list[dict[str, Any]], models: list[EnergyModel]) -> Configuration:
+def _summarize(
+    group: list[dict[str, Any]], timesteps: int | None, levels: int | None, models: list[EnergyModel]
+) -> Configuration:
     newest = _configuration_key(max(group, key=lambda r: r.get("finished_at", "")))
     chosen = sorted((r for r in group if _configuration_key(r) == newest), key=lambda r: r["seed"])
     first = chosen[0]
@@ -140,8 +146,8 @@ def _summarize(group: list[dict[str, Any]], models: list[EnergyModel]) -> Config
         dataset=first["dataset"],
         profile=first["profile"],
         neuron=first["neuron"],
-        timesteps=first["timesteps"],
-        levels=first.get("levels"),
+        timesteps=timesteps,
+        levels=levels,
         metric_name=first["metric_name"],
         higher_is_better=bool(first.get("higher_is_better", True)),
         seeds=[r["seed"] for r in chosen],
@@ -162,7 +168,7 @@ def _same_slots(first: float | None, second: float | None) -> bool:
 
 def _order(configuration: Configuration) -> tuple:
     rank = NEURON_ORDER.index(configuration.neuron) if configuration.neuron in NEURON_ORDER else len(NEURON_ORDER)
-    return (rank, configuration.neuron, configuration.timesteps, configuration.levels or 0)
+    return (rank, configuration.neuron, configuration.timesteps or 0, configuration.levels or 0)
 
 
 def fair_compare(records: list[dict[str, Any]], energy_models: list[str | EnergyModel] | None = None) -> FairComparison:
@@ -183,13 +189,17 @@ def fair_compare(records: list[dict[str, Any]], energy_models: list[str | Energy
 
     groups: dict[tuple, list[dict[str, Any]]] = {}
     for record in latest.values():
-        levels = record.get("levels") if record["neuron"] in REFERENCE_NEURONS + LEVEL_PARTNERS else None
-        key = (record["dataset"], record["profile"], record["neuron"], record["timesteps"], levels)
+        config = record.get("config") or {}
+        levels = record.get("levels", config.get("levels"))
+        if record["neuron"] not in REFERENCE_NEURONS + LEVEL_PARTNERS:
+            levels = None
+        timesteps = record.get("timesteps", config.get("timesteps"))
+        key = (record["dataset"], record["profile"], record["neuron"], timesteps, levels)
         groups.setdefault(key, []).append(record)
 
     comparison = FairComparison(energy_models=models)
     for key, group in sorted(groups.items(), key=lambda item: repr(item[0])):
-        comparison.configurations.setdefault(key[:2], []).append(_summarize(group, models))
+        comparison.configurations.setdefault(key[:2], []).append(_summarize(group, key[3], key[4], models))
     for row, configurations in comparison.configurations.items():
         configurations.sort(key=_order)
         comparison.pairings[row] = [

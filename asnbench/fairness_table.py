@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from rich.console import Group
 from rich.table import Table
 
-from asnbench.fairness import Configuration, FairComparison
+from asnbench.fairness import Configuration, FairComparison, fair_compare
 from asnbench.tables import markdown_table
 
 
@@ -91,6 +92,14 @@ def render_markdown(comparison: FairComparison) -> str:
     parts = [markdown_table(*configurations_table(comparison)), markdown_table(*pairings_table(comparison))]
     parts.append("\n".join(_policies_lines(comparison)) + "\n")
     return "\n".join(parts)
+
+
+def fair_section_markdown(records: list[dict[str, Any]], energy_models: list[str] | None = None) -> str:
+    """Render the fair comparison of ``records`` as a Markdown section, or ``""`` when no ASN/NASN has a record."""
+    comparison = fair_compare(records, energy_models)
+    if not any(comparison.pairings.values()):
+        return ""
+    return "\n## Fair comparisons\n\n" + render_markdown(comparison)
 
 
 def render_json(comparison: FairComparison) -> str:

@@ -24,6 +24,9 @@ def export(
     output_format: BoardFormat = typer.Option(BoardFormat.md, "--format", help="md, csv, json or html."),
     out: Optional[Path] = typer.Option(None, help="Output file; default stdout."),
     results_dir: str = typer.Option("results/runs", help="Folder of the JSON-lines results store."),
+    equal_slots: bool = typer.Option(
+        False, "--equal-slots", help="With --format md: add ASN against LIF at equal spike slots and QANN at equal levels."
+    ),
 ) -> None:
     """Write the best finished record per (dataset, neuron) with its config, code version and run command."""
     from asnbench.leaderboard import WRITERS, best_entries
@@ -34,6 +37,10 @@ def export(
         Console(stderr=True).print(f"[bold red]error:[/] no finished records in {results_dir}; run a suite first")
         raise typer.Exit(2)
     text = WRITERS[output_format.value](entries)
+    if equal_slots and output_format == BoardFormat.md:
+        from asnbench.fairness_table import fair_section_markdown
+
+        text += fair_section_markdown(ResultsStore(results_dir).read().records)
     if out is None:
         typer.echo(text, nl=False)
         return

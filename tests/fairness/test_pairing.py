@@ -142,3 +142,29 @@ def test_cli_unknown_energy_model_exits_2(store):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert "45nm-int9" in result.output
+
+
+def test_records_without_timesteps_field():
+    # Records written by older versions carry timesteps and levels only in their config.
+    old = [{k: v for k, v in item.items() if k not in ("timesteps", "levels", "spike_slots")} for item in RECORDS]
+    pairing = only(fair_compare(old))
+    assert pairing.reference.label == "asn T=1 D=4"
+    assert [c.label for c in pairing.equal_slots] == ["lif T=4"]
+    assert [c.label for c in pairing.equal_levels] == ["qann T=1 D=4"]
+
+
+def test_leaderboard_markdown_fair_section(store, tmp_path):
+    out = tmp_path / "board.md"
+    args = ["leaderboard", "export", "--results-dir", store, "--format", "md", "--out", str(out), "--equal-slots"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "## Fair comparisons" in text
+    assert "| vision/digits | smoke | asn T=1 D=4 | equal slots | lif T=4 | +0.0200 |" in text
+
+
+def test_leaderboard_markdown_default_unchanged(store, tmp_path):
+    out = tmp_path / "board.md"
+    result = CliRunner().invoke(app, ["leaderboard", "export", "--results-dir", store, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Fair comparisons" not in out.read_text(encoding="utf-8")
