@@ -71,8 +71,8 @@ def _check_server(tracking_uri: str) -> None:
     except requests.RequestException as error:
         reason = " ".join(str(error).split())
         raise TrackingUnavailableError(
-            f"the MLflow tracking server {tracking_uri} did not answer within "
-            f"{SERVER_CHECK_TIMEOUT_S:g} s ({reason}); {NO_TRACKING_HINT}"
+            f"cannot reach the MLflow tracking server {tracking_uri} (waited at most "
+            f"{SERVER_CHECK_TIMEOUT_S:g} s): {reason}; {NO_TRACKING_HINT}"
         ) from error
 
 
@@ -90,11 +90,12 @@ class Tracker:
     def __init__(self, tracking_uri: str | None = None, experiment: str = DEFAULT_EXPERIMENT):
         # MLflow's telemetry does a DNS lookup at import; keep it off unless the user turned it on.
         os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+        self.tracking_uri = tracking_uri or default_tracking_uri()
+        # Checked before importing MLflow, which alone takes seconds.
+        check_tracking_store(self.tracking_uri)
         import mlflow
 
         self._mlflow = mlflow
-        self.tracking_uri = tracking_uri or default_tracking_uri()
-        check_tracking_store(self.tracking_uri)
         try:
             self.client = mlflow.MlflowClient(tracking_uri=self.tracking_uri)
             self.experiment_id = self._experiment_id(experiment)

@@ -24,11 +24,14 @@ class Outputs:
         self.database = root / "mlflow.db"
         self.tracking_uri = f"sqlite:///{self.database}"
 
+    def folders(self) -> list[str]:
+        return ["--results-dir", str(self.results), "--checkpoint-dir", str(self.checkpoints)]
+
     def args(self, tracking: bool = False) -> list[str]:
-        args = ["--results-dir", str(self.results), "--checkpoint-dir", str(self.checkpoints)]
+        """The folder options, and either this test's tracking store or ``--no-tracking``."""
         if tracking:
-            return [*args, "--tracking-uri", self.tracking_uri]
-        return [*args, "--no-tracking"]
+            return [*self.folders(), "--tracking-uri", self.tracking_uri]
+        return [*self.folders(), "--no-tracking"]
 
     def invoke(self, *args: str):
         """Run the command line in this process; exceptions other than exits propagate."""
