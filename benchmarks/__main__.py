@@ -44,7 +44,7 @@ def _ratio(numerator: float, denominator: float) -> str:
 
 def train_section(args: argparse.Namespace, command: str) -> str:
     results = train_step.run(args.architectures, args.repeats, args.warmup)
-    parts = [f"## Training step (forward + backward)\n\nCommand: `{command}`  \nMachine: {machine_line()}\n"]
+    parts = [f"## Training step (forward + backward): {', '.join(args.architectures)}\n\nCommand: `{command}`  \nMachine: {machine_line()}\n"]
     for architecture in args.architectures:
         rows = [r for r in results if r.architecture == architecture]
         by_name = {r.variant: r for r in rows}
@@ -144,6 +144,16 @@ def main(argv: list[str] | None = None) -> None:
     command = "python -m benchmarks " + shlex.join(argv)
     names = list(SECTIONS) if args.benchmark == "all" else [args.benchmark]
     for name in names:
+        if name == "train":
+            # One section per architecture, so architectures can be rerun separately.
+            architectures = args.architectures
+            for architecture in architectures:
+                args.architectures = [architecture]
+                body = train_section(args, command)
+                write_section(args.output, f"train-{architecture}", body)
+                print(body)
+            args.architectures = architectures
+            continue
         body = SECTIONS[name](args, command)
         write_section(args.output, name, body)
         print(body)

@@ -22,6 +22,7 @@ def copy_linear_weights(source: torch.nn.Module, target: torch.nn.Module) -> Non
             other.bias.copy_(layer.bias)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("architecture", ["mlp", "cnn"])
 def test_spikingjelly_network_equals_asnbench(architecture):
     torch.manual_seed(0)

@@ -181,6 +181,7 @@ def assert_counts_match(report: ActivityReport, counts: dict[str, float], timest
     assert report.nb_dense_per_sample == counts["Dense"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("build", [conv_network, mlp_network], ids=["conv", "mlp"])
 def test_lif_counts_equal_neurobench_on_snntorch(build):
     torch.manual_seed(0)
