@@ -32,20 +32,20 @@ def _fail(error: BaseException | str, code: int) -> None:
 @app.command()
 def run(
     dataset: str = typer.Argument("vision/digits", help="Dataset as modality/name, see `asnbench list`."),
-    neuron: str = typer.Option("asn", help="Neuron under test: asn, nasn, lif, plif or ann."),
+    neuron: str = typer.Option("asn", help="Neuron under test: asn, nasn, lif, plif, ann or qann (quantized ReLU)."),
     seed: int = typer.Option(0, help="Random seed for initialisation, data order and subsets."),
     profile: str = typer.Option("smoke", help="Size profile: smoke (CPU minutes) or full (GPU scale)."),
     model: Optional[str] = typer.Option(None, help="Model name; default: the dataset's default model."),
     timesteps: Optional[int] = typer.Option(
         None, help="Logical timesteps per sample; default 1 for asn, nasn and ann, 4 for lif and plif."
     ),
-    levels: int = typer.Option(4, help="ASN/NASN maximum spike count D per step (binary sub-steps at inference)."),
+    levels: int = typer.Option(4, help="ASN/NASN maximum spike count D per step (binary sub-steps at inference); QANN levels 0..D."),
     surrogate: str = typer.Option("arctan", help="LIF/PLIF surrogate gradient: arctan, sigmoid, triangle, fast_sigmoid."),
     epochs: Optional[int] = typer.Option(None, help="Training epochs; default from the profile."),
     batch_size: Optional[int] = typer.Option(None, help="Batch size; default from the profile."),
     lr: Optional[float] = typer.Option(None, help="Adam learning rate; default from the profile."),
     max_train_samples: Optional[int] = typer.Option(None, help="Train on a seeded subset of this many samples."),
-    energy_model: str = typer.Option("45nm", help="Energy model for the estimate, see `asnbench list`."),
+    energy_model: str = typer.Option("45nm", help="Energy model for the estimate: a preset from `asnbench list` or a .yaml/.yml file."),
     device: str = typer.Option("cpu", help="cpu, cuda or auto."),
     data_dir: Optional[str] = typer.Option(
         None, help="Data root; default $ASNBENCH_DATA, else ~/.cache/asnbench.", show_default=False

@@ -8,7 +8,10 @@ from asnbench.metrics.energy import (
     DEFAULT_ENERGY_MODEL,
     ENERGY_MODELS,
     EnergyModel,
+    MemoryAccessModel,
     estimate_energy,
+    estimate_memory_accesses,
+    estimate_memory_energy,
     get_energy_model,
 )
 from asnbench.metrics.fanout import dense_connections, fanout_map, spatial_fanout
@@ -22,8 +25,11 @@ __all__ = [
     "ActivityReport",
     "EnergyModel",
     "LayerActivity",
+    "MemoryAccessModel",
     "dense_connections",
     "estimate_energy",
+    "estimate_memory_accesses",
+    "estimate_memory_energy",
     "fanout_map",
     "get_energy_model",
     "spatial_fanout",

@@ -66,6 +66,13 @@ def check_override(field_name: str, value: Any) -> str | None:
         if not isinstance(value, dict):
             return f"must be a mapping of model constructor options, got {value!r}"
         return None
+    if field_name == "energy_model" and isinstance(value, str):
+        from asnbench.metrics.energy import is_energy_model_file
+
+        if is_energy_model_file(value):
+            # RunConfig.resolved() reads the file and reports its invalid fields.
+            # NOTE: a relative path is resolved against the working directory, not the suite file.
+            return None
     if field_name in _NAMED:
         valid = sorted(_NAMED[field_name]())
         if not isinstance(value, str) or value not in valid:

@@ -145,3 +145,22 @@ def test_yaml_file_not_found(tmp_path):
 def test_unknown_preset_still_suggests():
     with pytest.raises(UnknownNameError, match="45nm-fp16"):
         get_energy_model("45nm-fp61")
+
+
+def test_suite_accepts_yaml_energy_model(tmp_path):
+    from asnbench.suites.schema import load_suite
+
+    model = write(tmp_path, VALID)
+    suite = write(tmp_path, f"name: t\nneurons: [asn]\noverrides: {{energy_model: {model}}}\ndatasets: [vision/digits]\n", "suite.yml")
+    [combination] = load_suite(suite).combinations
+    assert combination.config.energy_model == str(model)
+
+
+def test_suite_reports_missing_energy_model_file(tmp_path):
+    from asnbench.suites.nodes import SuiteValidationError
+    from asnbench.suites.schema import load_suite
+
+    absent = tmp_path / "absent.yaml"
+    suite = write(tmp_path, f"name: t\nneurons: [asn]\noverrides: {{energy_model: {absent}}}\ndatasets: [vision/digits]\n", "suite.yml")
+    with pytest.raises(SuiteValidationError, match="absent.yaml not found"):
+        load_suite(suite)
