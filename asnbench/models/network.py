@@ -7,6 +7,7 @@ import copy
 import torch
 from torch import nn
 
+from asnbench.models.spike_matmul import SpikeMatmul
 from asnbench.models.synapse import Synapse
 from asnbench.neurons.base import Neuron
 from asnbench.neurons.nasn import NASN
@@ -37,7 +38,7 @@ class SpikingNetwork(nn.Module):
             raise ValueError(f"timesteps must be at least 1, got {value}")
         self._timesteps = int(value)
         for module in self.modules():
-            if isinstance(module, Synapse):
+            if isinstance(module, (Synapse, SpikeMatmul)):
                 module.timesteps = self._timesteps
 
     def neurons(self) -> list[Neuron]:
@@ -64,18 +65,26 @@ class SpikingNetwork(nn.Module):
 def fold_normalizations(network: SpikingNetwork) -> int:
     """Fold every NASN normalization into the synapse right before it; return how many.
 
-    Raises ``ValueError`` when a NASN does not directly follow a synapse,
-    because then there are no weights to fold into.
+    Every ``nn.Sequential`` in the network is searched (``layers`` and those
+    inside blocks such as transformer layers). Raises ``ValueError`` when a
+    NASN does not directly follow a synapse in a Sequential, because then
+    there are no weights to fold into.
     """
     folded = 0
-    previous: nn.Module | None = None
-    for module in network.layers:
-        if isinstance(module, NASN) and not module.folded:
-            if not isinstance(previous, Synapse):
-                raise ValueError("a NASN must directly follow a Synapse to fold its normalization")
-            module.fold_into(previous.layer)
-            folded += 1
-        previous = module
+    for container in network.modules():
+        if not isinstance(container, nn.Sequential):
+            continue
+        previous: nn.Module | None = None
+        for module in container:
+            if isinstance(module, NASN) and not module.folded:
+                if not isinstance(previous, Synapse):
+                    raise ValueError("a NASN must directly follow a Synapse to fold its normalization")
+                module.fold_into(previous.layer)
+                folded += 1
+            previous = module
+    unfolded = [name for name, m in network.named_modules() if isinstance(m, NASN) and not m.folded]
+    if unfolded:
+        raise ValueError(f"NASN modules {unfolded} do not follow a Synapse in an nn.Sequential and cannot be folded")
     return folded
 
 
