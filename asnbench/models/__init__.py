@@ -11,8 +11,11 @@ from asnbench.models.mlp import build_mlp
 from asnbench.models.network import SpikingNetwork, fold_normalizations, to_spike_inference
 from asnbench.models.segmentation import build_fcn
 from asnbench.models.synapse import Synapse, Temporal
+from asnbench.models.text_cnn import build_text_cnn
+from asnbench.models.transformer import build_transformer
 
 MODELS: dict[str, Callable[..., SpikingNetwork]] = {"mlp": build_mlp, "vgg": build_vgg, "fcos": build_fcos, "fcn": build_fcn}
+MODELS.update({"text_cnn": build_text_cnn, "transformer": build_transformer})
 
 
 def build_model(name: str, **kwargs) -> SpikingNetwork:

@@ -1,0 +1,155 @@
+"""Spiking transformer and text CNN: integer-vs-binary equivalence, NASN folding, counting and masking."""
+
+import pytest
+import torch
+
+from asnbench.metrics.activity import ActivityMonitor
+from asnbench.models.network import fold_normalizations, to_spike_inference
+from asnbench.models.synapse import Synapse
+from asnbench.models.text_cnn import SpikingTextCNN
+from asnbench.models.transformer import SpikingTransformer
+from asnbench.neurons import neuron_factory
+
+
+def _transformer(neuron="asn", causal=False, readout="token", timesteps=1, **options):
+    torch.manual_seed(0)
+    stream = "asn" if neuron == "nasn" else neuron
+    return SpikingTransformer(
+        40, 7, neuron_factory(neuron, levels=4), neuron_factory(stream, levels=4),
+        dim=16, depth=2, heads=2, max_length=12, causal=causal, readout=readout, timesteps=timesteps, **options,
+    )
+
+
+def _ids():
+    ids = torch.randint(1, 40, (3, 9), generator=torch.Generator().manual_seed(1))
+    ids[1, 6:] = 0  # padding
+    return ids
+
+
+def _train_batch_norm_statistics(model, ids):
+    model.train()
+    with torch.no_grad():
+        for _ in range(3):
+            model(ids)
+    model.eval()
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_asn_integer_equals_binary(causal):
+    model = _transformer(causal=causal).eval()
+    ids = _ids()
+
+    with torch.no_grad():
+        integer = model(ids)
+        binary = to_spike_inference(model)(ids)
+
+    assert torch.allclose(integer, binary, atol=1e-5)
+    assert integer.abs().sum() > 0
+
+
+def test_binary_inference_feeds_only_binary_spikes():
+    deployed = to_spike_inference(_transformer())
+    seen = []
+    hooks = [s.register_forward_pre_hook(lambda m, a: seen.append(a[0])) for s in deployed.synapses()]
+    with torch.no_grad():
+        deployed(_ids())
+    for hook in hooks:
+        hook.remove()
+
+    assert len(seen) == len(deployed.synapses())
+    for x in seen:
+        assert torch.all((x == 0) | (x == 1))
+
+
+def test_nasn_folds_inside_blocks_and_matches():
+    model = _transformer("nasn")
+    ids = _ids()
+    _train_batch_norm_statistics(model, ids)
+
+    with torch.no_grad():
+        expected = model(ids)
+        deployed = to_spike_inference(model)
+        actual = deployed(ids)
+
+    assert sum(1 for m in deployed.modules() if getattr(m, "folded", False)) == 2 * 4  # q, k, v, MLP per block
+    assert torch.allclose(expected, actual, atol=1e-4)
+
+
+def test_fold_rejects_nasn_on_residual_stream():
+    torch.manual_seed(0)
+    nasn = neuron_factory("nasn", levels=4)
+    model = SpikingTransformer(40, 7, nasn, nasn, dim=16, depth=1, heads=2, max_length=12)
+
+    with pytest.raises(ValueError, match="cannot be folded"):
+        fold_normalizations(model)
+
+
+def test_every_synapse_after_neuron_sees_spikes():
+    spiking = _transformer("lif", timesteps=2)
+    analog = _transformer("ann")
+
+    assert all(s.spiking_input for s in spiking.synapses())
+    assert not any(s.spiking_input for s in analog.synapses())
+
+
+def test_padding_is_not_counted():
+    model = _transformer().eval()
+    ids = _ids()
+    deployed = to_spike_inference(model)
+    monitor = ActivityMonitor(deployed)
+    with monitor, torch.no_grad():
+        deployed(ids)
+    full = {l.name: l.synops_per_sample for l in monitor.report().layers if l.kind == "matmul"}
+
+    trimmed = ids.clone()
+    trimmed[1, 3:] = 0
+    monitor = ActivityMonitor(deployed)
+    with monitor, torch.no_grad():
+        deployed(trimmed)
+    fewer = {l.name: l.synops_per_sample for l in monitor.report().layers if l.kind == "matmul"}
+
+    assert len(full) == 4
+    assert all(fewer[name] <= full[name] for name in full)
+
+
+def test_causal_output_ignores_future_tokens():
+    model = _transformer(causal=True).eval()
+    ids = _ids()
+    changed = ids.clone()
+    changed[:, -1] = (changed[:, -1] % 39) + 1
+
+    with torch.no_grad():
+        before = model(ids)
+        after = model(changed)
+
+    assert torch.allclose(before[:, :-1], after[:, :-1])
+
+
+def test_sequence_readout_shape():
+    out = _transformer(readout="sequence")(_ids())
+
+    assert out.shape == (3, 7)
+
+
+def test_tied_embeddings_share_weight():
+    torch.manual_seed(0)
+    make = neuron_factory("asn", levels=4)
+    model = SpikingTransformer(40, 40, make, make, dim=16, depth=1, heads=2, max_length=12, tie_embeddings=True)
+
+    assert model.head.layer.weight is model.embedding.weight
+    with pytest.raises(ValueError, match="outputs == vocab_size"):
+        SpikingTransformer(40, 7, make, make, dim=16, depth=1, heads=2, tie_embeddings=True)
+
+
+def test_text_cnn_integer_equals_binary():
+    torch.manual_seed(0)
+    model = SpikingTextCNN(40, 3, neuron_factory("asn", levels=4), embed_dim=8, channels=6).eval()
+    ids = _ids()[:, :4]
+
+    with torch.no_grad():
+        integer = model(ids)
+        binary = to_spike_inference(model)(ids)
+
+    assert torch.allclose(integer, binary, atol=1e-5)
+    assert isinstance(model.head, Synapse) and model.head.spiking_input
+    assert not any(branch[0].spiking_input for branch in model.branches)
