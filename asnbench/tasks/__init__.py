@@ -6,8 +6,10 @@ from asnbench.errors import UnknownNameError
 from asnbench.tasks.base import Task, TaskMetric
 from asnbench.tasks.event_classification import EventClassification
 from asnbench.tasks.image_classification import ImageClassification
+from asnbench.tasks.language_modeling import LanguageModeling
 from asnbench.tasks.object_detection import ObjectDetection
 from asnbench.tasks.semantic_segmentation import SemanticSegmentation
+from asnbench.tasks.sequence_labeling import SequenceLabeling
 from asnbench.tasks.text_classification import TextClassification
 
 TASKS: dict[str, type[Task]] = {
@@ -16,6 +18,8 @@ TASKS: dict[str, type[Task]] = {
     "object_detection": ObjectDetection,
     "semantic_segmentation": SemanticSegmentation,
     "text_classification": TextClassification,
+    "language_modeling": LanguageModeling,
+    "sequence_labeling": SequenceLabeling,
 }
 
 
