@@ -29,6 +29,9 @@ SETUP_HINT = (
 )
 
 
+_CHECKED: set[Path] = set()
+
+
 class LavaNotAvailableError(AsnbenchError):
     """No Python interpreter with Lava could be found."""
 
@@ -61,8 +64,13 @@ def default_lava_python() -> Path:
 
 
 def check_lava_python(python: str | os.PathLike | None = None, timeout: float = 120.0) -> Path:
-    """Return the interpreter path after checking that it imports numpy and Lava's simulator config."""
+    """Return the interpreter path after checking that it imports numpy and Lava's simulator config.
+
+    A successful check is remembered per path for the life of the process.
+    """
     path = Path(python) if python is not None else default_lava_python()
+    if path in _CHECKED:
+        return path
     if not path.exists():
         raise LavaNotAvailableError(f"Lava interpreter {path} does not exist. {SETUP_HINT}")
     probe = "import numpy, lava.magma.core.run_configs, lava.proc.dense.process"
@@ -75,6 +83,7 @@ def check_lava_python(python: str | os.PathLike | None = None, timeout: float = 
     if completed.returncode != 0:
         last_line = (completed.stderr.strip().splitlines() or ["no output"])[-1]
         raise LavaNotAvailableError(f"{path} cannot import Lava ({last_line}). {SETUP_HINT}")
+    _CHECKED.add(path)
     return path
 
 

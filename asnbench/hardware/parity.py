@@ -10,17 +10,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import torch
+from typing import TYPE_CHECKING
 
-from asnbench.data.root import resolve_data_root
+import numpy as np
+
 from asnbench.errors import ConfigError
 from asnbench.hardware.lava_driver import TAGS, LavaResult, check_lava_python, run_on_lava
-from asnbench.hardware.network_export import export_network
-from asnbench.hardware.reference import ReferenceResult, run_reference
-from asnbench.hardware.trained import TrainedRun, load_trained_run
-from asnbench.models import to_spike_inference
 from asnbench.results import ResultsStore
+
+if TYPE_CHECKING:
+    from asnbench.hardware.reference import ReferenceResult
+    from asnbench.hardware.trained import TrainedRun
 
 logger = logging.getLogger("asnbench.hardware")
 
@@ -44,8 +44,12 @@ class HardwareOptions:
     download: bool = False
 
 
-def load_test_samples(trained: TrainedRun, samples: int, data_dir: str | None, download: bool) -> tuple[np.ndarray, np.ndarray]:
+def load_test_samples(trained: "TrainedRun", samples: int, data_dir: str | None, download: bool) -> tuple[np.ndarray, np.ndarray]:
     """The first ``samples`` test images and labels of the run's dataset, as numpy arrays."""
+    import torch
+
+    from asnbench.data.root import resolve_data_root
+
     test_set = trained.spec.load(resolve_data_root(data_dir), "test", download)
     count = min(samples, len(test_set))
     images, labels = zip(*(test_set[i] for i in range(count)))
@@ -53,7 +57,7 @@ def load_test_samples(trained: TrainedRun, samples: int, data_dir: str | None, d
 
 
 def parity_report(
-    reference: ReferenceResult, lava: LavaResult, labels: np.ndarray, layer_names: list[str]
+    reference: "ReferenceResult", lava: LavaResult, labels: np.ndarray, layer_names: list[str]
 ) -> dict[str, Any]:
     """Accuracy, prediction agreement, per-layer spike counts and timing of one Lava run against PyTorch."""
     samples = len(labels)
@@ -90,7 +94,7 @@ def parity_report(
     }
 
 
-def _log(trained: TrainedRun, report: dict[str, Any], options: HardwareOptions) -> None:
+def _log(trained: "TrainedRun", report: dict[str, Any], options: HardwareOptions) -> None:
     """Log the report's scalars and JSON to the run's MLflow run, and append it to the results store."""
     from asnbench.tracking import Tracker
 
@@ -113,7 +117,13 @@ def run_hardware(run_id: str, dataset: str | None, options: HardwareOptions) -> 
         raise ConfigError(f"unknown hardware target {options.target!r}; valid targets: {', '.join(TARGETS)}")
     if options.samples < 1:
         raise ConfigError(f"--samples must be at least 1, got {options.samples}")
+    # Check Lava first: it fails in seconds, before the slow imports and the model download.
     check_lava_python(options.lava_python)
+    from asnbench.hardware.network_export import export_network
+    from asnbench.hardware.reference import run_reference
+    from asnbench.hardware.trained import load_trained_run
+    from asnbench.models import to_spike_inference
+
     trained = load_trained_run(run_id, options.results_dir, options.tracking_uri)
     if dataset is not None and dataset != trained.config.dataset:
         raise ConfigError(f"run {run_id} was trained on {trained.config.dataset}, not {dataset}")
