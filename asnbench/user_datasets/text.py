@@ -30,7 +30,7 @@ def _read_lines(file: Path) -> list[str]:
 
 
 def read_label_files(path: Path, split: str, test_fraction: float, seed: int = 0) -> list[tuple[str, str]]:
-    """(text, label) pairs from files named by their label, one example per line.
+    """(text, label) pairs from files named by their label (``pos.txt`` or ``rt-polarity.pos``), one example per line.
 
     With ``<path>/train/`` and ``<path>/test/`` folders each split has its own
     files. Otherwise the label files sit in ``<path>`` and a seeded
@@ -48,11 +48,42 @@ def _label_folder(folder: Path) -> list[tuple[str, str]]:
     files = sorted(file for file in folder.iterdir() if file.is_file() and not file.name.startswith("."))
     if len(files) < 2:
         raise DatasetNotFoundError(f"{folder} needs one text file per label (at least two), found {len(files)}")
+    # The label is the name without its extension (pos.txt), or the extension when the
+    # names share a stem (rt-polarity.pos and rt-polarity.neg).
+    stems = [file.stem for file in files]
+    use_stem = len(set(stems)) == len(stems)
     examples = []
     for file in files:
-        label = file.stem
+        label = file.stem if use_stem else file.suffix.lstrip(".")
         examples.extend((line.strip(), label) for line in _read_lines(file) if line.strip())
     return examples
+
+
+def to_hf_dataset(examples: list[tuple[str, str]], labels: list[str], path: Path):
+    """A ``datasets.Dataset`` with a ``text`` column and a ``label`` ClassLabel over ``labels``."""
+    import datasets
+
+    index = {label: position for position, label in enumerate(labels)}
+    unknown = sorted({label for _, label in examples} - index.keys())
+    if unknown:
+        raise CorruptDataError(f"{path}: labels {', '.join(unknown)} appear in the test split but not in the training split")
+    features = datasets.Features({"text": datasets.Value("string"), "label": datasets.ClassLabel(names=labels)})
+    columns = {"text": [t for t, _ in examples], "label": [index[label] for _, label in examples]}
+    return datasets.Dataset.from_dict(columns, features=features)
+
+
+def sentences_to_hf_dataset(sentences: list[tuple[list[str], list[str]]]):
+    """A ``datasets.Dataset`` with ``tokens`` and ``tags`` columns, one row per sentence."""
+    import datasets
+
+    return datasets.Dataset.from_dict({"tokens": [t for t, _ in sentences], "tags": [g for _, g in sentences]})
+
+
+def lines_to_hf_dataset(content: str):
+    """A ``datasets.Dataset`` with one ``text`` row per line, without line ends, as the language modeling task reads it."""
+    import datasets
+
+    return datasets.Dataset.from_dict({"text": content.splitlines()})
 
 
 def read_tsv(path: Path, split: str, text_column: str, label_column: str) -> list[tuple[str, str]]:
