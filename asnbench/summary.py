@@ -44,7 +44,7 @@ def layer_table(record: dict[str, Any]) -> Table:
     for column in ("layer", "input", "SynOps", "MACs", "energy pJ", "share", "spikes", "firing rate"):
         table.add_column(column, justify="left" if column in ("layer", "input") else "right")
     for layer in record.get("activity", {}).get("layers", []):
-        if layer.get("kind") == "synapse":
+        if layer.get("kind") in ("synapse", "matmul"):
             table.add_row(
                 layer["name"],
                 "spikes" if layer.get("spiking_input") else "analog",
