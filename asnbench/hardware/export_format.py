@@ -1,7 +1,7 @@
 """The versioned network file that the Lava worker runs: one ``.npz`` archive.
 
 Contents: ``meta``, a JSON string, and numpy arrays named ``layer{i}.{name}``.
-``meta`` holds ``format``, ``version``, ``timesteps``, ``input_shape``,
+``meta`` contains ``format``, ``version``, ``timesteps``, ``input_shape``,
 ``num_classes``, ``neuron`` and ``layers``, a list in network order of:
 
 * ``{"type": "synapse", "module": "Linear"|"Conv2d", "storage": "dense"|"coo",

@@ -42,7 +42,7 @@ class LavaRunError(AsnbenchError):
 
 @dataclass
 class LavaResult:
-    """What the worker returns: logits ``[N, classes]``, spike counts ``[layers, N]``, run statistics."""
+    """The worker's output: logits ``[N, classes]``, spike counts ``[layers, N]`` and run statistics."""
 
     logits: np.ndarray
     spike_counts: np.ndarray

@@ -43,7 +43,7 @@ def _conv(layer: nn.Conv2d, in_shape: tuple[int, int, int]) -> tuple[dict, dict[
             "cannot be exported; only groups=1 with numeric zero padding is supported"
         )
     out_shape = _conv_output_shape(layer, in_shape)
-    # Element i of the input image holds i + 1, so 0 marks zero padding after unfolding.
+    # Element i of the input image contains i + 1, so 0 marks zero padding after unfolding.
     index_image = torch.arange(1, math.prod(in_shape) + 1, dtype=torch.float64).view(1, *in_shape)
     taps = F.unfold(index_image, layer.kernel_size, layer.dilation, layer.padding, layer.stride)[0].long()
     positions = taps.shape[1]  # [C * kh * kw, L]

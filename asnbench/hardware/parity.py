@@ -30,7 +30,7 @@ RECORD_TYPE = "hardware_parity"
 
 @dataclass(frozen=True)
 class HardwareOptions:
-    """What ``hw run`` runs and where it reads and writes."""
+    """Options of ``hw run``: the target, the samples, and where it reads and writes."""
 
     target: str = "loihi2-sim"
     samples: int = 500

@@ -39,7 +39,7 @@ class TrainedRun:
 
 
 def find_record(run_id: str, results_dir: str | os.PathLike) -> dict[str, Any]:
-    """The last finished record whose MLflow run id or run key is ``run_id``."""
+    """Return the last finished record whose MLflow run id or run key is ``run_id``."""
     match = None
     for record in ResultsStore(results_dir):
         if record.get("status") == "finished" and run_id in (record.get("mlflow_run_id"), record.get("run_key")):

@@ -39,7 +39,8 @@ def test_weight_mantissas_are_even_8_bit():
     quantized = quantize_synapse(weight)
     mantissa = quantized["weight_mantissa"]
     assert mantissa.dtype == np.int32
-    assert mantissa.min() >= -256 and mantissa.max() <= 254
+    assert mantissa.min() >= -256
+    assert mantissa.max() <= 254
     assert np.all(mantissa % 2 == 0)
     restored = mantissa * 2 ** quantized["weight_exp"] * quantized["scale"]
     assert np.abs(restored - weight).max() <= np.abs(weight).max() / 254 + 1e-12

@@ -73,7 +73,7 @@ class WorkerInputError(Exception):
 class SpikingLayer(AbstractProcess):
     """A layer of ASN or LIF neurons with per-neuron parameters and per-sample state reset.
 
-    ``params`` holds per-neuron arrays: ``bias``, ``beta`` and, for ASN,
+    ``params`` contains per-neuron arrays: ``bias``, ``beta`` and, for ASN,
     ``theta0``, ``rho``, ``alpha``, or, for LIF, ``threshold``. In a
     ``fixed_pt`` run they are integer mantissas (state units, decays in
     ``1/4096``). ``offset`` is the Lava step at which the layer sees its first
@@ -221,7 +221,7 @@ def load_network(path):
 
 
 def _matrix(arrays, prefix, layer, fixed):
-    """The synaptic matrix of ``layer``: a dense array, or a CSR matrix for an unrolled convolution."""
+    """Return the synaptic matrix of ``layer``: a dense array, or a CSR matrix for an unrolled convolution."""
     values = arrays[f"{prefix}.weight_mantissa" if fixed else f"{prefix}.weight"]
     if layer["storage"] == "dense":
         return values
