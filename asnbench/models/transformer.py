@@ -22,8 +22,10 @@ attention product, where no weights exist to fold a normalization into
 (pass a plain ASN for NASN runs). Attention has no softmax: the product
 is scaled by ``1 / (head_dim * number of visible keys)`` per query, a mean
 over the visible keys; that scaling and the masks are not counted as
-operations. Padding positions are masked as keys and queries, so their
-products are neither computed nor counted.
+operations. Padding positions are masked as keys and queries, and their
+residual stream and spikes are set to zero, so they cost no operations
+(their neurons' spikes before the mask are still counted as spikes).
+Outputs at non-padding positions do not depend on the padding.
 """
 
 from __future__ import annotations
@@ -87,8 +89,11 @@ class SpikingMLP(nn.Module):
         self.hidden = _projection(dim, hidden, spiking_input, make_neuron)
         self.output = Synapse(nn.Linear(hidden, dim), spiking_input=self.hidden[1].is_spiking)
 
-    def forward(self, s: torch.Tensor) -> torch.Tensor:
-        return self.output(self.hidden(s))
+    def forward(self, s: torch.Tensor, valid: torch.Tensor | None = None) -> torch.Tensor:
+        hidden = self.hidden(s)
+        if valid is not None:
+            hidden = hidden * valid
+        return self.output(hidden)
 
 
 class SpikingTransformerBlock(nn.Module):
@@ -102,9 +107,11 @@ class SpikingTransformerBlock(nn.Module):
         self.mlp_input = make_stream_neuron(dim, channel_dim=-1)
         self.mlp = SpikingMLP(dim, hidden, make_neuron, spiking)
 
-    def forward(self, h: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
-        h = h + self.attention(self.attention_input(h), attention_mask)
-        return h + self.mlp(self.mlp_input(h))
+    def forward(self, h: torch.Tensor, attention_mask: torch.Tensor, valid: torch.Tensor | None = None) -> torch.Tensor:
+        """Add both branches to ``h``; ``valid`` (``[batch, L, 1]``, 1 at tokens) zeroes padding positions."""
+        valid = valid if valid is not None else 1.0
+        h = (h + self.attention(self.attention_input(h) * valid, attention_mask)) * valid
+        return (h + self.mlp(self.mlp_input(h) * valid, valid)) * valid
 
 
 class SpikingTransformer(TokenNetwork):
@@ -173,9 +180,10 @@ class SpikingTransformer(TokenNetwork):
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
         valid = self.valid_mask(ids)
         mask = self.attention_mask(valid)
-        h = self.encode(ids) * valid.unsqueeze(-1)
+        keep = valid.unsqueeze(-1).to(self.embedding.weight.dtype)
+        h = self.encode(ids) * keep
         for block in self.blocks:
-            h = block(h, mask)
+            h = block(h, mask, keep)
         logits = self.head(self.output_neuron(h)).mean(0) * self.logit_scale  # [batch, L, outputs]
         if self.readout == "token":
             return logits
