@@ -12,7 +12,6 @@ import torch
 from benchmarks import epoch, eval_overhead, train_step
 from benchmarks.data import data_root
 from benchmarks.report import machine_line, table, write_section
-from benchmarks.timing import fix_malloc_threshold
 
 LIF = f"asnbench LIF T={train_step.TIMESTEPS}"
 ASN = f"asnbench ASN integer D={train_step.LEVELS}"
@@ -43,7 +42,7 @@ def _ratio(numerator: float, denominator: float) -> str:
 
 
 def train_section(args: argparse.Namespace, command: str) -> str:
-    results = train_step.run(args.architectures, args.repeats, args.warmup)
+    results = train_step.run(args.architectures, args.repeats, args.warmup, args.threads)
     parts = [f"## Training step (forward + backward): {', '.join(args.architectures)}\n\nCommand: `{command}`  \nMachine: {machine_line()}\n"]
     for architecture in args.architectures:
         rows = [r for r in results if r.architecture == architecture]
@@ -140,7 +139,6 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
-    fix_malloc_threshold()
     command = "python -m benchmarks " + shlex.join(argv)
     names = list(SECTIONS) if args.benchmark == "all" else [args.benchmark]
     for name in names:

@@ -12,7 +12,8 @@ from torch import nn
 from asnbench.models import build_mlp, build_vgg
 from asnbench.neurons import neuron_factory
 from benchmarks import peers
-from benchmarks.timing import peak_memory_mib, saved_tensor_mib, time_interleaved
+from benchmarks.memory import measure_in_subprocess
+from benchmarks.timing import time_interleaved
 
 TIMESTEPS = 4
 LEVELS = 4
@@ -54,21 +55,24 @@ class _RepeatedInput(nn.Module):
         return self.network(x.unsqueeze(0).repeat(self.timesteps, *([1] * x.dim())))
 
 
-def build_variants(architecture: str) -> dict[str, nn.Module]:
-    """Return the networks compared for ``architecture``, keyed by the row label."""
+def build_variants(architecture: str, only: str | None = None) -> dict[str, nn.Module]:
+    """Return the networks compared for ``architecture``, keyed by the row label (just ``only`` if given)."""
     snntorch_build = peers.snntorch_mlp if architecture == "mlp" else peers.snntorch_cnn
     spikingjelly_build = peers.spikingjelly_mlp if architecture == "mlp" else peers.spikingjelly_cnn
-    return {
-        "ANN (ReLU)": _asnbench(architecture, "ann", 1),
-        f"asnbench LIF T={TIMESTEPS}": _asnbench(architecture, "lif", TIMESTEPS),
-        f"asnbench LIF T={TIMESTEPS}, first layer per step": _RepeatedInput(
+    builders = {
+        "ANN (ReLU)": lambda: _asnbench(architecture, "ann", 1),
+        f"asnbench LIF T={TIMESTEPS}": lambda: _asnbench(architecture, "lif", TIMESTEPS),
+        f"asnbench LIF T={TIMESTEPS}, first layer per step": lambda: _RepeatedInput(
             _asnbench(architecture, "lif", TIMESTEPS), TIMESTEPS
         ),
-        f"asnbench ASN integer D={LEVELS}": _asnbench(architecture, "asn", 1),
-        f"snnTorch Leaky T={TIMESTEPS}": snntorch_build(TIMESTEPS),
-        f"snnTorch Leaky T={TIMESTEPS}, first layer once": snntorch_build(TIMESTEPS, first_layer_once=True),
-        f"SpikingJelly LIFNode T={TIMESTEPS}": spikingjelly_build(TIMESTEPS),
+        f"asnbench ASN integer D={LEVELS}": lambda: _asnbench(architecture, "asn", 1),
+        f"snnTorch Leaky T={TIMESTEPS}": lambda: snntorch_build(TIMESTEPS),
+        f"snnTorch Leaky T={TIMESTEPS}, first layer once": lambda: snntorch_build(TIMESTEPS, first_layer_once=True),
+        f"SpikingJelly LIFNode T={TIMESTEPS}": lambda: spikingjelly_build(TIMESTEPS),
     }
+    if only is not None:
+        builders = {only: builders[only]}
+    return {name: build() for name, build in builders.items()}
 
 
 def training_step(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) -> Callable[[], None]:
@@ -81,7 +85,8 @@ def training_step(model: nn.Module, images: torch.Tensor, labels: torch.Tensor) 
     return step
 
 
-def run(architectures: list[str], repeats: int, warmup: int) -> list[StepResult]:
+def run(architectures: list[str], repeats: int, warmup: int, threads: int | None = None) -> list[StepResult]:
+    """Time every variant in this process, then measure each one's memory in a fresh process."""
     results: list[StepResult] = []
     for architecture in architectures:
         batch, _ = ARCHITECTURES[architecture]
@@ -91,12 +96,8 @@ def run(architectures: list[str], repeats: int, warmup: int) -> list[StepResult]
         models = build_variants(architecture)
         steps = {name: training_step(model, images, labels) for name, model in models.items()}
         timings = time_interleaved(steps, repeats=repeats, warmup=warmup)
-        for name, step in steps.items():
-            # Gradients are freed first, so the peak includes allocating them.
-            peaks = sorted(
-                peak_memory_mib(step, before=lambda model=models[name]: model.zero_grad(set_to_none=True))
-                for _ in range(3)
-            )
+        for name in steps:
+            memory = measure_in_subprocess(architecture, name, threads)
             results.append(
                 StepResult(
                     architecture=architecture,
@@ -104,8 +105,8 @@ def run(architectures: list[str], repeats: int, warmup: int) -> list[StepResult]
                     batch=batch,
                     median_ms=timings.median_ms(name),
                     quartiles_ms=timings.spread_ms(name),
-                    peak_mib=peaks[1],
-                    saved_mib=saved_tensor_mib(step),
+                    peak_mib=memory["peak_mib"],
+                    saved_mib=memory["saved_mib"],
                 )
             )
     return results
