@@ -48,56 +48,52 @@ class ASNMultiStep(torch.autograd.Function):
     def backward(ctx, grad_counts):
         potentials, previous, beta, theta0, rho, alpha = ctx.saved_tensors
         levels, detach_reset = ctx.levels, ctx.detach_reset
-        steps = potentials.shape[0]
+        wanted = dict(zip(("beta", "theta0", "rho", "alpha"), ctx.needs_input_grad[1:5]))
+        shapes = {"beta": beta.shape, "theta0": theta0.shape, "rho": rho.shape, "alpha": alpha.shape}
+        # Per-channel sums are reduced at every step, so no full-size accumulator is kept.
+        grads = {name: None for name in shapes}
 
-        def adaptation_before(t: int) -> torch.Tensor:
-            return previous[t - 1] if t > 0 else torch.zeros_like(potentials[0])
+        def accumulate(name: str, value: torch.Tensor) -> None:
+            if wanted[name]:
+                reduced = value.sum_to_size(shapes[name])
+                grads[name] = reduced if grads[name] is None else grads[name] + reduced
 
-        def membrane_after(t: int) -> torch.Tensor:
-            theta = theta0 + adaptation_before(t)
-            return potentials[t] - _counts(potentials[t], theta, levels) * theta
+        def theta_at(t: int) -> torch.Tensor:
+            # theta0 + 0 equals theta0, so the first step needs no full-size tensor.
+            return theta0 + previous[t - 1] if t > 0 else theta0
 
         grad_x = torch.empty_like(potentials)
-        grad_membrane = torch.zeros_like(potentials[0])
-        grad_adaptation = torch.zeros_like(potentials[0])
-        grads = {name: torch.zeros_like(potentials[0]) for name in ("beta", "theta0", "rho", "alpha")}
-        for t in reversed(range(steps)):
+        grad_membrane: torch.Tensor | float = 0.0
+        grad_adaptation: torch.Tensor | float = 0.0
+        for t in reversed(range(potentials.shape[0])):
             potential = potentials[t]
-            adaptation = adaptation_before(t)
-            theta = theta0 + adaptation
+            theta = theta_at(t)
             ratio = potential / theta
             spike = torch.clamp(torch.floor(ratio + 0.5), 0, levels)
             # A[t] = rho * A[t-1] + alpha * S[t] and U[t] = H[t] - S[t] * theta[t].
             grad_spike = grad_counts[t] + grad_adaptation * alpha
             if not detach_reset:
                 grad_spike = grad_spike - grad_membrane * theta
-            window = ((ratio >= -0.5) & (ratio <= levels + 0.5)).to(grad_spike.dtype)
-            grad_ratio = grad_spike * window
-            grad_potential = grad_membrane + grad_ratio / theta
-            grad_theta = -grad_ratio * potential / (theta * theta) - grad_membrane * spike
-            grads["alpha"] += grad_adaptation * spike
+            grad_ratio = grad_spike.mul_((ratio >= -0.5) & (ratio <= levels + 0.5))
+            grad_potential = grad_ratio / theta + grad_membrane
+            grad_theta = (grad_ratio * ratio).div_(theta).neg_() - grad_membrane * spike
+            accumulate("alpha", grad_adaptation * spike)
+            accumulate("theta0", grad_theta)
             if t > 0:
-                grads["rho"] += grad_adaptation * adaptation
-                grads["beta"] += grad_potential * membrane_after(t - 1)
-            grads["theta0"] += grad_theta
+                accumulate("rho", grad_adaptation * previous[t - 1])
+                membrane = potentials[t - 1] - torch.clamp(
+                    torch.floor(potentials[t - 1] / theta_at(t - 1) + 0.5), 0, levels
+                ) * theta_at(t - 1)
+                accumulate("beta", grad_potential * membrane)
             grad_x[t] = grad_potential
             # H[t] = beta * U[t-1] + X[t] and theta[t] = theta0 + A[t-1].
             grad_membrane = grad_potential * beta
             grad_adaptation = grad_theta + grad_adaptation * rho
 
-        def reduce(name: str, parameter: torch.Tensor):
-            return grads[name].sum_to_size(parameter.shape) if ctx.needs_input_grad[index[name]] else None
-
-        index = {"beta": 1, "theta0": 2, "rho": 3, "alpha": 4}
-        return (
-            grad_x,
-            reduce("beta", beta),
-            reduce("theta0", theta0),
-            reduce("rho", rho),
-            reduce("alpha", alpha),
-            None,
-            None,
-        )
+        for name, shape in shapes.items():
+            if wanted[name] and grads[name] is None:
+                grads[name] = potentials.new_zeros(shape)
+        return grad_x, grads["beta"], grads["theta0"], grads["rho"], grads["alpha"], None, None
 
 
 def asn_multistep(
