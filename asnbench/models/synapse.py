@@ -90,8 +90,9 @@ class Temporal(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         steps, batch = x.shape[0], x.shape[1]
-        if is_repeated(x):
-            # Keep the repeat a view, so the next Synapse can apply its weights once.
+        if is_repeated(x) and next(self.module.buffers(), None) is None:
+            # Keep the repeat a view, so the next Synapse can apply its weights once. Modules
+            # with buffers (batch norm statistics) still see every step, as they did before.
             y = self.module(x[0])
             return y.expand(steps, *y.shape)
         y = self.module(x.flatten(0, 1))

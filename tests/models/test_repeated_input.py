@@ -57,3 +57,15 @@ def test_lif_network_output_unchanged_by_repeat():
     materialized = network(x.unsqueeze(0).repeat(3, 1, 1, 1, 1))
 
     torch.testing.assert_close(out, materialized, rtol=1e-12, atol=1e-12)
+
+
+def test_temporal_batch_norm_sees_every_step():
+    norm = Temporal(nn.BatchNorm1d(3))
+    x = torch.rand(4, 3).unsqueeze(0).expand(2, 4, 3)
+
+    norm(x)
+
+    assert norm.module.num_batches_tracked.item() == 1
+    # Statistics over 8 rows: the unbiased variance uses 8 - 1, as without the shortcut.
+    expected = 0.9 + 0.1 * x.reshape(8, 3).var(0, unbiased=True)
+    torch.testing.assert_close(norm.module.running_var, expected)
