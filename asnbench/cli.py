@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -140,6 +141,9 @@ def list_command() -> None:
         "energy models: "
         + ", ".join(f"{m.name} (MAC {m.e_mac_pj} pJ, AC {m.e_ac_pj} pJ)" for m in ENERGY_MODELS.values())
     )
+    suites = _suite_commands.suites_table(Path("suites"))
+    if suites is not None:
+        console.print(suites)
 
 
 @app.callback()

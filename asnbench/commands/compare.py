@@ -18,7 +18,7 @@ from asnbench.errors import AsnbenchError
 from asnbench.results import ResultsStore
 from asnbench.tables import format_number, markdown_table
 
-NEURON_ORDER = ("asn", "nasn", "lif", "plif", "ann")
+NEURON_ORDER = ("asn", "nasn", "lif", "plif", "qann", "ann")
 
 
 class CompareFormat(str, Enum):

@@ -83,3 +83,24 @@ def run(
             table.add_row(failure.combination.label(), str(failure.combination.line), f"{failure.error_type}: {failure.message}")
         stderr.print(table)
         raise typer.Exit(1)
+
+
+def suites_table(folder: Path) -> Table | None:
+    """A table of the suite files in ``folder`` with their size, or ``None`` when there are none."""
+    from asnbench.suites import load_suite
+
+    files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))
+    if not files:
+        return None
+    table = Table(title=f"suites ({folder})")
+    for column in ("file", "name", "combinations", "description"):
+        table.add_column(column)
+    for file in files:
+        try:
+            suite = load_suite(file)
+        except AsnbenchError as error:
+            table.add_row(str(file), "–", "–", f"invalid: {str(error).splitlines()[0]}; see `asnbench suite validate {file}`")
+            continue
+        ready = sum(c.implemented for c in suite.combinations)
+        table.add_row(str(file), suite.name, f"{len(suite.combinations)} ({ready} implemented)", " ".join(suite.description.split()))
+    return table
