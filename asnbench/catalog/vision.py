@@ -101,6 +101,7 @@ register(
                 options_by_model={
                     "resnet": {"widths": (64, 128, 256, 512), "depth": "resnet18"},
                     "vit": {"patch_size": 4, "dim": 384, "depth": 4, "heads": 12, "mlp_ratio": 4.0},
+                    "transformer": {"patch_size": 4, "dim": 384, "depth": 4, "heads": 12, "mlp_ratio": 4.0},
                 },
             ),
         },

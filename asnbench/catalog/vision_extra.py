@@ -13,6 +13,12 @@ VIT_SMOKE = {"patch_size": 4, "dim": 64, "depth": 1, "heads": 4, "mlp_ratio": 2.
 RESNET18_CIFAR = {"widths": (64, 128, 256, 512), "depth": "resnet18"}
 VIT_CIFAR = {"patch_size": 4, "dim": 384, "depth": 4, "heads": 12, "mlp_ratio": 4.0}
 
+
+def _vit_options(options: dict) -> dict:
+    # On image input, "transformer" builds the same vision transformer as "vit".
+    return {"vit": options, "transformer": options}
+
+
 for _name, _loader, _classes, _folder, _source in [
     (
         "vision/cifar10-dvs",
@@ -48,14 +54,14 @@ for _name, _loader, _classes, _folder, _source in [
                     lr=1e-3,
                     model_options={"widths": (16, 32, 64, 64), "blocks": (1, 1, 1, 1), "stem": "imagenet"},
                     max_train_samples=500,
-                    options_by_model={"vit": {**VIT_SMOKE, "patch_size": 16}},
+                    options_by_model=_vit_options({**VIT_SMOKE, "patch_size": 16}),
                 ),
                 "full": ProfileSettings(
                     epochs=200,
                     batch_size=16,
                     lr=1e-3,
                     model_options={**RESNET18_CIFAR, "stem": "imagenet"},
-                    options_by_model={"vit": {**VIT_CIFAR, "patch_size": 16}},
+                    options_by_model=_vit_options({**VIT_CIFAR, "patch_size": 16}),
                 ),
             },
         )
@@ -79,14 +85,14 @@ register(
                 lr=1e-3,
                 model_options={"widths": (16, 32, 64, 64), "blocks": (1, 1, 1, 1), "stem": "imagenet"},
                 max_train_samples=2000,
-                options_by_model={"vit": {**VIT_SMOKE, "patch_size": 16}},
+                options_by_model=_vit_options({**VIT_SMOKE, "patch_size": 16}),
             ),
             "full": ProfileSettings(
                 epochs=100,
                 batch_size=256,
                 lr=1e-3,
                 model_options={"widths": (64, 128, 256, 512), "depth": "resnet34", "stem": "imagenet"},
-                options_by_model={"vit": {"patch_size": 16, "dim": 512, "depth": 8, "heads": 8, "mlp_ratio": 4.0}},
+                options_by_model=_vit_options({"patch_size": 16, "dim": 512, "depth": 8, "heads": 8, "mlp_ratio": 4.0}),
             ),
         },
     )
