@@ -11,7 +11,10 @@ per forward call (one batch):
   (``synapse.spiking_input``) = sum over steps and input elements of
   ``x * fan-out``. The count is value-aware: an integer spike of 3 costs
   ``3 * fan-out``, the same as its three binary sub-steps in spike
-  inference, so both modes give the same number.
+  inference, so both modes give the same number. Event-camera input
+  (events binned into frames) is spikes, so the first layer of an event
+  dataset has spiking input and counts accumulates, ``count * fan-out``
+  for a pixel with several events in a bin.
 * MACs of a layer with analog input (``spiking_input`` False: the first
   layer under direct encoding and every layer of the ANN) = sum over steps
   and input elements of the fan-out, that is every existing connection
