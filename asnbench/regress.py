@@ -123,7 +123,7 @@ def check_records(reference: list[dict[str, Any]], records: list[dict[str, Any]]
 
 
 def read_reference(path: Path) -> list[dict[str, Any]]:
-    """The entries of a reference file written by :func:`write_reference`."""
+    """Read the entries of a reference file written by :func:`write_reference`."""
     try:
         content = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -130,7 +130,8 @@ def test_export_html_self_contained(tmp_path):
     assert reader.images[0].startswith("data:image/png;base64,")
     png = Image.open(io.BytesIO(base64.b64decode(reader.images[0].split(",", 1)[1])))
     assert png.size == (700, 450)
-    assert "http://" not in text and "https://" not in text
+    assert "http://" not in text
+    assert "https://" not in text
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

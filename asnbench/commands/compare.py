@@ -65,7 +65,7 @@ def wide_table(comparison: Comparison) -> tuple[list[str], list[list[str]]]:
 
 
 def terminal_table(comparison: Comparison, results_dir: str) -> Table:
-    """A rich table with one row per dataset and one column per neuron; relative values stack in each cell."""
+    """Build a rich table with one row per dataset and one column per neuron, relative values stacked in each cell."""
     baseline = comparison.baseline
     table = Table(title=f"neurons compared with {baseline} ({results_dir})", show_lines=True)
     for header in ("dataset", "metric", *comparison.neurons):
@@ -92,7 +92,7 @@ def terminal_table(comparison: Comparison, results_dir: str) -> Table:
 
 
 def render(comparison: Comparison, output_format: CompareFormat) -> str:
-    """The comparison as CSV or JSON (one row per dataset and neuron) or as a Markdown table."""
+    """Format the comparison as CSV or JSON (one row per dataset and neuron) or as a Markdown table."""
     results = [result.to_dict() for result in comparison.results()]
     if output_format == CompareFormat.json:
         return json.dumps({"baseline": comparison.baseline, "results": results}, indent=2) + "\n"

@@ -57,6 +57,6 @@ def regress_command(
         console.print(f"no regressions in {len(report.checks)} checks")
         return
     for check in report.regressed:
-        what = "no record" if check.current is None else f"{check.reference:.6g} -> {check.current:.6g}"
-        console.print(f"regressed: {' '.join(str(p) for p in check.identity)} {check.quantity}: {what} (tolerance {check.tolerance})", highlight=False)
+        change = "no record" if check.current is None else f"{check.reference:.6g} -> {check.current:.6g}"
+        console.print(f"regressed: {' '.join(str(p) for p in check.identity)} {check.quantity}: {change} (tolerance {check.tolerance})", highlight=False)
     raise typer.Exit(1)

@@ -86,7 +86,7 @@ def run(
 
 
 def suites_table(folder: Path) -> Table | None:
-    """A table of the suite files in ``folder`` with their size, or ``None`` when there are none."""
+    """Build a table of the suite files in ``folder`` with their sizes; return ``None`` when there are none."""
     from asnbench.suites import load_suite
 
     files = sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml"))

@@ -84,7 +84,7 @@ def check_override(field_name: str, value: Any) -> str | None:
 
 
 def unknown_key_message(key: str, valid: tuple[str, ...]) -> str:
-    """A message for a key that is not allowed here, with the closest valid keys."""
+    """Return the message for an invalid key, with the closest valid keys."""
     close = difflib.get_close_matches(key, valid, n=3, cutoff=0.6)
     hint = f" Did you mean {', '.join(repr(c) for c in close)}?" if close else ""
     return f"unknown key.{hint} Valid keys: {', '.join(valid)}"

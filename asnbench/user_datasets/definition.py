@@ -91,7 +91,7 @@ def define_user_dataset(name: str, fields: dict[str, Any], base_dir: Path | None
     if fields.get("task", task) != task:
         raise UserDatasetFieldError("task", f"format {data_format!r} feeds the {task} task, not {fields['task']!r}")
     if not isinstance(fields.get("path"), str):
-        raise UserDatasetFieldError("path", "missing; give the folder that holds the files")
+        raise UserDatasetFieldError("path", "missing; give the folder that contains the files")
     path = Path(fields["path"]).expanduser()
     if not path.is_absolute() and base_dir is not None:
         path = base_dir / path
@@ -176,7 +176,7 @@ def _read_text_examples(data_format: str, path: Path, split: str, options: dict[
 
 
 def _text_spec(name: str, data_format: str, path: Path, fields: dict[str, Any]) -> UserDatasetSpec:
-    """A text classification spec that trains with the default model and profiles of SST-2."""
+    """Build a text classification spec that trains with the default model and profiles of SST-2."""
     options = _text_options(data_format, fields)
     labels = sorted({label for _, label in _read_text_examples(data_format, path, "train", options)})
     if len(labels) < 2:
@@ -199,7 +199,7 @@ def _text_spec(name: str, data_format: str, path: Path, fields: dict[str, Any]) 
 
 
 def _conll_spec(name: str, path: Path, fields: dict[str, Any]) -> UserDatasetSpec:
-    """A sequence labeling spec that trains with the default model and profiles of CoNLL-2003."""
+    """Build a sequence labeling spec that trains with the default model and profiles of CoNLL-2003."""
     tag_column = fields.get("tag_column", -1)
     if isinstance(tag_column, bool) or not isinstance(tag_column, int):
         raise UserDatasetFieldError("tag_column", f"must be a column index (0 is the first, -1 the last), got {tag_column!r}")
@@ -227,7 +227,7 @@ def _conll_spec(name: str, path: Path, fields: dict[str, Any]) -> UserDatasetSpe
 
 
 def _language_modeling_spec(name: str, path: Path, fields: dict[str, Any]) -> UserDatasetSpec:
-    """A language modeling spec: word level like Penn Treebank (perplexity) or character level like Tiny Shakespeare."""
+    """Build a language modeling spec, word level like Penn Treebank (perplexity) or character level like Tiny Shakespeare."""
     level = fields.get("level", "word")
     if level not in ("word", "char"):
         raise UserDatasetFieldError("level", f"must be word (perplexity) or char (bits per character), got {level!r}")

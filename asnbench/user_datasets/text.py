@@ -60,7 +60,7 @@ def _label_folder(folder: Path) -> list[tuple[str, str]]:
 
 
 def to_hf_dataset(examples: list[tuple[str, str]], labels: list[str], path: Path):
-    """A ``datasets.Dataset`` with a ``text`` column and a ``label`` ClassLabel over ``labels``."""
+    """Build a ``datasets.Dataset`` with a ``text`` column and a ``label`` ClassLabel over ``labels``."""
     import datasets
 
     index = {label: position for position, label in enumerate(labels)}
@@ -73,14 +73,14 @@ def to_hf_dataset(examples: list[tuple[str, str]], labels: list[str], path: Path
 
 
 def sentences_to_hf_dataset(sentences: list[tuple[list[str], list[str]]]):
-    """A ``datasets.Dataset`` with ``tokens`` and ``tags`` columns, one row per sentence."""
+    """Build a ``datasets.Dataset`` with ``tokens`` and ``tags`` columns, one row per sentence."""
     import datasets
 
     return datasets.Dataset.from_dict({"tokens": [t for t, _ in sentences], "tags": [g for _, g in sentences]})
 
 
 def lines_to_hf_dataset(content: str):
-    """A ``datasets.Dataset`` with one ``text`` row per line, without line ends, as the language modeling task reads it."""
+    """Build a ``datasets.Dataset`` with one ``text`` row per line, without line ends, as the language modeling task reads it."""
     import datasets
 
     return datasets.Dataset.from_dict({"text": content.splitlines()})
@@ -135,7 +135,7 @@ def read_conll(path: Path, split: str, tag_column: int) -> list[tuple[list[str],
 
 
 def read_plain_text(path: Path, split: str) -> str:
-    """The text of ``<path>/<split>.txt`` for language modeling."""
+    """Read ``<path>/<split>.txt`` for language modeling; an empty file raises ``CorruptDataError``."""
     text = _split_file(path, split, (".txt",)).read_text(encoding=TEXT_ENCODING, errors="replace")
     if not text.strip():
         raise CorruptDataError(f"{path}/{split}.txt is empty")

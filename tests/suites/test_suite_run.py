@@ -44,8 +44,8 @@ def test_failure_isolated_then_resumed(tmp_path):
 
     first = _run_suite(tmp_path, suite_path)
 
-    # MNIST has no files under the empty data root and downloads are off, so it fails;
-    # digits is bundled with scikit-learn and still runs after the failure.
+    # MNIST fails because the data root is empty and downloads are off.
+    # Digits ships with scikit-learn, so it still runs after that failure.
     assert first.exit_code == 1, first.output
     assert "1 finished, 0 skipped (already finished), 1 failed" in first.output
     assert "DatasetNotFoundError" in first.output
