@@ -30,7 +30,7 @@ def run(root: Path, profile: str, repeats: int, warmup: int) -> list[EpochResult
     """Time ``repeats`` runner-style training steps (forward, backward, Adam) per neuron, interleaved.
 
     The epoch time is the median step time times the batches of one epoch
-    over the 60,000 training images; data loading is excluded because the
+    over the 60,000 training images. Data loading is excluded, because the
     MNIST loader keeps the whole set in memory.
     """
     configs = {name: RunConfig(dataset="vision/mnist", neuron=name, profile=profile).resolved() for name in NEURONS}

@@ -78,7 +78,7 @@ class Timings:
         return 1000 * statistics.median(self.seconds[name])
 
     def spread_ms(self, name: str) -> tuple[float, float]:
-        """The 25th and 75th percentiles in milliseconds."""
+        """Return the 25th and 75th percentiles in milliseconds."""
         quartiles = statistics.quantiles(self.seconds[name], n=4)
         return 1000 * quartiles[0], 1000 * quartiles[2]
 

@@ -12,7 +12,7 @@ SYNAPTIC_TYPES = (nn.Linear, nn.Conv1d, nn.Conv2d)
 
 
 def is_repeated(x: torch.Tensor) -> bool:
-    """Whether ``[steps, batch, ...]`` is one step expanded over several (stride 0 on steps)."""
+    """Return whether ``[steps, batch, ...]`` is one step expanded over all steps (stride 0 on steps)."""
     return x.dim() > 1 and x.shape[0] > 1 and x.stride(0) == 0
 
 

@@ -27,7 +27,7 @@ class ASNMultiStep(torch.autograd.Function):
         adaptation = membrane
         potentials = torch.empty_like(x)
         counts = torch.empty_like(x)
-        adaptations = []  # A[t-1] for t >= 1; A[-1] is zero
+        adaptations = []  # A[t-1] for t >= 1, because A[-1] is zero
         for t in range(x.shape[0]):
             if t > 0:
                 adaptations.append(adaptation)
@@ -48,13 +48,13 @@ class ASNMultiStep(torch.autograd.Function):
     def backward(ctx, grad_counts):
         potentials, previous, beta, theta0, rho, alpha = ctx.saved_tensors
         levels, detach_reset = ctx.levels, ctx.detach_reset
-        wanted = dict(zip(("beta", "theta0", "rho", "alpha"), ctx.needs_input_grad[1:5]))
+        needed = dict(zip(("beta", "theta0", "rho", "alpha"), ctx.needs_input_grad[1:5]))
         shapes = {"beta": beta.shape, "theta0": theta0.shape, "rho": rho.shape, "alpha": alpha.shape}
         # Per-channel sums are reduced at every step, so no full-size accumulator is kept.
         grads = {name: None for name in shapes}
 
         def accumulate(name: str, value: torch.Tensor) -> None:
-            if wanted[name]:
+            if needed[name]:
                 reduced = value.sum_to_size(shapes[name])
                 grads[name] = reduced if grads[name] is None else grads[name] + reduced
 
@@ -91,7 +91,7 @@ class ASNMultiStep(torch.autograd.Function):
             grad_adaptation = grad_theta + grad_adaptation * rho
 
         for name, shape in shapes.items():
-            if wanted[name] and grads[name] is None:
+            if needed[name] and grads[name] is None:
                 grads[name] = potentials.new_zeros(shape)
         return grad_x, grads["beta"], grads["theta0"], grads["rho"], grads["alpha"], None, None
 
