@@ -145,7 +145,7 @@ class EventFrameDataset(Dataset[tuple[torch.Tensor, int]]):
 
 
 class _Frames:
-    """Map a tonic dataset's ``(events, label)`` to ``(frames, label)``; picklable for the cache."""
+    """Map a tonic dataset's ``(events, label)`` to ``(frames, label)`` for the disk cache."""
 
     def __init__(self, source: Dataset, time_bins: int):
         self.source = source
@@ -270,7 +270,7 @@ def load_dvs_gesture(root: Path, split: str, download: bool = True, time_bins: i
 def _present(cls):
     """Subclass a tonic dataset so that it reads extracted files without its archive.
 
-    tonic 1.7 also asks for the downloaded archive and a minimum file count
+    tonic 1.7 also requires the downloaded archive and a minimum file count
     (1000 recordings for CIFAR10-DVS, 100 for DVS Gesture) before it reads a
     folder, and downloads otherwise. The loaders check the files themselves,
     so an extracted copy without the archive is enough. The subclass keeps

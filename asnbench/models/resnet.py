@@ -109,7 +109,7 @@ def build_resnet(
     layers.append(Temporal(SpatialSum()))
     readout = nn.Linear(channels, num_classes)
     with torch.no_grad():
-        # The readout sees sums over every position; scale its initial weights as for a mean.
+        # The readout receives sums over all positions, so its initial weights are scaled as for a mean.
         positions = _output_positions(input_shape, len(widths), stem)
         readout.weight.div_(positions)
     layers.append(Synapse(readout, spiking_input=spiking))

@@ -52,7 +52,7 @@ class SpikingSelfAttention(nn.Module):
     scaled by 0.125, and the projection. Here that scale is folded into the
     projection's initial weights and the neuron is left out, so that a NASN
     always follows a synapse and its normalization can be folded. This
-    costs more accumulates, because the projection sees counts, not spikes.
+    costs more accumulates, because the projection receives counts, not spikes.
     """
 
     def __init__(self, dim: int, heads: int, make_neuron: NeuronFactory, spiking: bool, scale: float = 0.125):
@@ -133,7 +133,7 @@ def build_vit(
     layers.append(Temporal(TokenSum()))
     readout = nn.Linear(dim, num_classes)
     with torch.no_grad():
-        # The readout sees sums over every token; scale its initial weights as for a mean.
+        # The readout receives sums over all tokens, so its initial weights are scaled as for a mean.
         readout.weight.div_((input_shape[1] // patch_size) * (input_shape[2] // patch_size))
     layers.append(Synapse(readout, spiking_input=spiking))
     return SpikingNetwork(layers, timesteps=timesteps)
