@@ -4,9 +4,9 @@ import pytest
 import torch
 
 from asnbench.errors import UnknownNameError
-from asnbench.neurons import ANN, ASN, LIF, NASN, NEURONS, PLIF, neuron_factory
+from asnbench.neurons import ANN, ASN, LIF, NASN, NEURONS, PLIF, QANN, neuron_factory
 
-CLASSES = {"ann": ANN, "asn": ASN, "lif": LIF, "nasn": NASN, "plif": PLIF}
+CLASSES = {"ann": ANN, "asn": ASN, "lif": LIF, "nasn": NASN, "plif": PLIF, "qann": QANN}
 
 # (input shape [T, batch, ...], channel count) for a Linear and a Conv layer output
 LAYOUTS = {"linear": ((3, 4, 6), 6), "conv": ((3, 4, 6, 5, 5), 6)}
