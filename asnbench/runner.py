@@ -160,7 +160,7 @@ def _determinism(device: torch.device) -> dict[str, Any]:
     """Whether a rerun with the same seed, config and machine gives the same metrics.
 
     NOTE: on the CPU, PyTorch 2.14 kernels give the same results for the same inputs and
-    thread count; tests/reliability checks this for vision/digits, not for every model.
+    thread count. tests/reliability checks this for vision/digits, not for every model.
     On CUDA it holds only with ``torch.use_deterministic_algorithms(True)`` and cuDNN
     autotuning off.
     """
@@ -173,7 +173,7 @@ def _determinism(device: torch.device) -> dict[str, Any]:
 
 
 def _identity(config: RunConfig, task_name: str, tracker: Tracker | NullTracker, run_id, device) -> dict[str, Any]:
-    """The fields that every record of this run carries, finished or failed."""
+    """Return the fields that every record of this run carries, finished or failed."""
     return {
         "dataset": config.dataset,
         "task": task_name,

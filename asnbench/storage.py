@@ -16,7 +16,7 @@ class StorageError(AsnbenchError):
 
 
 def describe_os_error(error: OSError) -> str:
-    """The operating system's reason for ``error``, e.g. ``No space left on device``."""
+    """Return the operating system's reason for ``error``, e.g. ``No space left on device``."""
     return error.strerror or str(error) or type(error).__name__
 
 

@@ -14,7 +14,7 @@ logger = logging.getLogger("asnbench.tracking")
 
 DEFAULT_EXPERIMENT = "asnbench"
 
-# Seconds to wait for a tracking server to answer the check before a run starts.
+# Seconds to wait for a tracking server to respond to the check before a run starts.
 SERVER_CHECK_TIMEOUT_S = 5.0
 
 NO_TRACKING_HINT = "pass a reachable --tracking-uri, or --no-tracking to run without MLflow"
@@ -30,7 +30,7 @@ def default_tracking_uri() -> str:
 
 
 def sqlite_path(tracking_uri: str) -> Path | None:
-    """The database file of a ``sqlite:///`` tracking URI, or None for other URIs."""
+    """Return the database file of a ``sqlite:///`` tracking URI, or None for other URIs."""
     if not tracking_uri.startswith("sqlite:///"):
         return None
     return Path(tracking_uri.removeprefix("sqlite:///"))
@@ -41,7 +41,7 @@ def check_tracking_store(tracking_uri: str) -> None:
 
     A ``sqlite:///`` or ``file:`` store needs a writable folder (MLflow creates missing
     ones), and an existing database file must open for writing. An ``http(s)://`` server
-    must answer one request within ``SERVER_CHECK_TIMEOUT_S`` seconds, whatever its status
+    must respond to one request within ``SERVER_CHECK_TIMEOUT_S`` seconds, whatever its status
     code. This check writes nothing. Other schemes are checked when the Tracker connects.
     """
     database = sqlite_path(tracking_uri)

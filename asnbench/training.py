@@ -50,7 +50,7 @@ def _restore_rng(state: dict[str, Any]) -> None:
 
 @dataclass
 class TrainingState:
-    """Where training is: ``epoch`` epochs done, plus ``step`` steps of the next one.
+    """Training progress: ``epoch`` epochs done, plus ``step`` steps of the next one.
 
     ``loss_sum`` and ``batches`` accumulate the running epoch's training loss, so an epoch
     resumed part way reports the same mean loss as an uninterrupted one.

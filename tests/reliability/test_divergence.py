@@ -29,6 +29,7 @@ def _diverge_at(monkeypatch, call_number, value):
     monkeypatch.setattr(ImageClassification, "loss", loss)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("value", [math.nan, math.inf])
 def test_nonfinite_loss_fails_run(outputs, monkeypatch, value):
     _diverge_at(monkeypatch, STEPS_PER_EPOCH + 3, value)

@@ -31,14 +31,12 @@ def _run(outputs, *extra, tracking=False):
 
 
 @pytest.fixture(scope="module")
-def uninterrupted(tmp_path_factory):
+def uninterrupted(tmp_path_factory, make_outputs):
     """The record of the same run without interruption."""
-    from conftest import Outputs
-
-    outputs = Outputs(tmp_path_factory.mktemp("uninterrupted"))
+    outputs = make_outputs(tmp_path_factory.mktemp("uninterrupted"))
     result = _run(outputs)
     assert result.exit_code == 0, result.output
-    return Outputs.record(result)
+    return outputs.record(result)
 
 
 def _signal_at(monkeypatch, call_number, signal_number):

@@ -1,4 +1,4 @@
-"""The same seed, config and machine give the same metrics on the CPU, and the record says so."""
+"""The same seed, config and machine give the same metrics on the CPU, and the record states it."""
 
 import pytest
 
@@ -14,13 +14,12 @@ COMPARED = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("neuron", ["asn", "lif"])
-def test_two_cpu_runs_identical(tmp_path, neuron):
-    from conftest import Outputs
-
+def test_two_cpu_runs_identical(tmp_path, make_outputs, neuron):
     records = []
     for name in ("first", "second"):
-        outputs = Outputs(tmp_path / name)
+        outputs = make_outputs(tmp_path / name)
         result = outputs.run_digits("--neuron", neuron)
         assert result.exit_code == 0, result.output
         records.append(outputs.record(result))
