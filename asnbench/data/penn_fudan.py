@@ -9,7 +9,7 @@ A mask pixel is 0 for background and k for pedestrian k. Boxes are derived
 from the masks, as in torchvision's detection fine-tuning tutorial. The
 dataset has no official split. Here the sorted image names are shuffled with
 the fixed seed :data:`SPLIT_SEED` (independent of the run seed) and the first
-:func:`test_count` images are the test split: 50 of the 170 images, the test
+:func:`held_out_count` images are the test split: 50 of the 170 images, the test
 size of torchvision's tutorial.
 """
 
@@ -33,7 +33,7 @@ CLASS_NAMES = ("background", "person")
 SPLITS = ("train", "test")
 
 
-def test_count(total: int) -> int:
+def held_out_count(total: int) -> int:
     """Number of test images: 50/170 of the images, rounded, at least 1 (50 of the real 170)."""
     return max(1, round(total * 50 / 170))
 
@@ -44,7 +44,7 @@ def split_names(folder: Path, split: str) -> list[str]:
         raise ValueError(f"split must be one of {SPLITS}, got {split!r}")
     names = sorted(p.stem for p in (folder / "PNGImages").glob("*.png"))
     order = torch.randperm(len(names), generator=torch.Generator().manual_seed(SPLIT_SEED)).tolist()
-    cut = test_count(len(names))
+    cut = held_out_count(len(names))
     chosen = order[:cut] if split == "test" else order[cut:]
     return [names[i] for i in sorted(chosen)]
 
