@@ -26,7 +26,7 @@ from asnbench.models import SpikingNetwork, to_spike_inference
 from asnbench.results import ResultsStore
 from asnbench.seeding import seed_everything
 from asnbench.storage import check_writable_folder
-from asnbench.tasks import Task, get_task
+from asnbench.tasks import get_task
 from asnbench.tracking import NullTracker, Tracker
 from asnbench.training import Training, TrainingDivergedError, TrainingState, evaluate
 

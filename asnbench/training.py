@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import random
 import time
 from dataclasses import dataclass, field
@@ -20,9 +19,6 @@ from asnbench.errors import AsnbenchError
 from asnbench.interrupts import RunInterrupted, StopRequest, signal_name
 from asnbench.models import SpikingNetwork
 from asnbench.tasks import Task
-
-logger = logging.getLogger("asnbench.training")
-
 
 class TrainingDivergedError(AsnbenchError):
     """The loss became NaN or infinite."""
