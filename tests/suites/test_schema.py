@@ -48,8 +48,15 @@ def test_valid_suite_expands_grid(tmp_path):
     assert all(c.line == 9 for c in suite.combinations)
 
 
-def test_registered_unimplemented_dataset_accepted(tmp_path):
-    suite = load_suite(_write(tmp_path, "name: s\nneurons: [asn]\ndatasets: [lm/wikitext103]\n"))
+def test_registered_unimplemented_dataset_accepted(tmp_path, monkeypatch):
+    from asnbench.registry import DATASETS, DatasetSpec, get_dataset
+
+    get_dataset("vision/digits")  # loads the catalog before the entry below is added
+    spec = DatasetSpec(name="lm/unwritten", task="language_modeling", metric="perplexity", loader=None,
+                       input_shape=(), num_classes=0, default_model="", profiles={})
+    monkeypatch.setitem(DATASETS, spec.name, spec)
+
+    suite = load_suite(_write(tmp_path, "name: s\nneurons: [asn]\ndatasets: [lm/unwritten]\n"))
 
     assert [c.implemented for c in suite.combinations] == [False]
 
