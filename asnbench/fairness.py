@@ -134,7 +134,12 @@ def _summarize(
     group: list[dict[str, Any]], timesteps: int | None, levels: int | None, models: list[EnergyModel]
 ) -> Configuration:
     newest = _configuration_key(max(group, key=lambda r: r.get("finished_at", "")))
-    chosen = sorted((r for r in group if _configuration_key(r) == newest), key=lambda r: r["seed"])
+    # Runs that differ only in energy model repeat a seed, so keep the latest run per seed.
+    per_seed: dict[int, dict[str, Any]] = {}
+    for record in sorted(group, key=lambda r: r.get("finished_at", "")):
+        if _configuration_key(record) == newest:
+            per_seed[record["seed"]] = record
+    chosen = [per_seed[seed] for seed in sorted(per_seed)]
     first = chosen[0]
     values = [float(r["metric_value"]) for r in chosen]
 

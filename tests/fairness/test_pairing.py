@@ -168,3 +168,13 @@ def test_leaderboard_markdown_default_unchanged(store, tmp_path):
     result = CliRunner().invoke(app, ["leaderboard", "export", "--results-dir", store, "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "Fair comparisons" not in out.read_text(encoding="utf-8")
+
+
+def test_energy_model_reruns_count_once():
+    rerun = record("asn", timesteps=1, levels=4, metric=0.50, macs=16_000.0, synops=2_000.0, slots=4.0)
+    rerun["config"] = {**rerun["config"], "energy_model": "45nm-int8"}
+    rerun["run_key"] = "rerun-int8"
+    rerun["finished_at"] = "2026-01-02T00:00:00+00:00"
+    reference = only(fair_compare([*RECORDS, rerun])).reference
+    assert reference.seeds == [0, 1]
+    assert reference.metric_mean == pytest.approx((0.50 + 0.92) / 2)
