@@ -16,8 +16,10 @@ import torch
 from asnbench.neurons.surrogate import SURROGATES
 
 
-def _spikes(potential: torch.Tensor, threshold: float) -> torch.Tensor:
-    return ((potential - threshold) >= 0).to(potential.dtype)
+def _fired(potential: torch.Tensor, threshold: float) -> torch.Tensor:
+    # For finite floats, H - threshold >= 0 exactly when H >= threshold, because a rounded
+    # difference keeps its sign, so this is lif_step's spike test in one pass.
+    return potential >= threshold
 
 
 def _after_reset(potential: torch.Tensor, spikes: torch.Tensor, threshold: float, reset: str) -> torch.Tensor:
@@ -35,11 +37,10 @@ class LIFMultiStep(torch.autograd.Function):
         potentials = torch.empty_like(x)
         spikes = torch.empty_like(x)
         for t in range(x.shape[0]):
-            potential = beta * membrane + x[t]
-            spike = _spikes(potential, threshold)
+            # Results are written into the output buffers to save a copy per step.
+            potential = torch.add(beta * membrane, x[t], out=potentials[t])
+            spike = spikes[t].copy_(_fired(potential, threshold))
             membrane = _after_reset(potential, spike, threshold, reset)
-            potentials[t] = potential
-            spikes[t] = spike
         beta_is_tensor = isinstance(beta, torch.Tensor)
         ctx.save_for_backward(potentials, beta if beta_is_tensor else None)
         ctx.beta = None if beta_is_tensor else beta
@@ -58,20 +59,21 @@ class LIFMultiStep(torch.autograd.Function):
         grad_beta = torch.zeros((), dtype=potentials.dtype, device=potentials.device) if want_beta else None
         for t in reversed(range(potentials.shape[0])):
             potential = potentials[t]
-            spike = _spikes(potential, threshold)
             # U = H - S * threshold (soft) or U = H * (1 - S) (hard).
             if reset == "soft":
                 grad_potential = grad_membrane
                 grad_spike = grad_spikes[t] if detach_reset else grad_spikes[t] - grad_membrane * threshold
             else:
-                grad_potential = grad_membrane * (1 - spike)
+                grad_potential = grad_membrane * (1 - _fired(potential, threshold).to(potential.dtype))
                 grad_spike = grad_spikes[t] if detach_reset else grad_spikes[t] - grad_membrane * potential
-            grad_potential = grad_potential + grad_spike * derivative(potential - threshold, alpha)
-            grad_x[t] = grad_potential
+            grad_potential = torch.add(
+                grad_potential, grad_spike * derivative(potential - threshold, alpha), out=grad_x[t]
+            )
             # H[t] = beta * U[t-1] + X[t]
             if want_beta and t > 0:
                 previous = potentials[t - 1]
-                grad_beta += (grad_potential * _after_reset(previous, _spikes(previous, threshold), threshold, reset)).sum()
+                fired = _fired(previous, threshold).to(previous.dtype)
+                grad_beta += (grad_potential * _after_reset(previous, fired, threshold, reset)).sum()
             grad_membrane = grad_potential * beta
         if want_beta:
             grad_beta = grad_beta.to(beta_tensor.dtype).reshape(beta_tensor.shape)
