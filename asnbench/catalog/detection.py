@@ -36,7 +36,9 @@ register(
         source="Penn-Fudan pedestrians (170 images), boxes from PedMasks, fixed seeded 120/50 split",
         profiles={
             "smoke": ProfileSettings(epochs=30, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL),
-            "full": ProfileSettings(epochs=100, batch_size=8, lr=1e-3, model_options={**_FULL_MODEL, "image_size": 384}),
+            "full": ProfileSettings(
+                epochs=100, batch_size=8, lr=1e-3, model_options={**_FULL_MODEL, "image_size": 384}
+            ),
         },
     )
 )
@@ -53,7 +55,9 @@ register(
         files=("voc/VOCdevkit/VOC2007/Annotations", "voc/VOCdevkit/VOC2007/ImageSets/Main/test.txt"),
         source="PASCAL VOC 2007+2012 trainval for training, VOC 2007 test, VOC XML (VOCdevkit layout)",
         profiles={
-            "smoke": ProfileSettings(epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512),
+            "smoke": ProfileSettings(
+                epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512
+            ),
             "full": ProfileSettings(epochs=50, batch_size=16, lr=1e-3, model_options=_FULL_MODEL),
         },
     )
@@ -71,7 +75,9 @@ register(
         files=("coco/annotations/instances_val2017.json", "coco/val2017"),
         source="COCO 2017 train/val detection, COCO JSON (instances_{train,val}2017.json)",
         profiles={
-            "smoke": ProfileSettings(epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512),
+            "smoke": ProfileSettings(
+                epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512
+            ),
             "full": ProfileSettings(epochs=24, batch_size=16, lr=1e-3, model_options=_FULL_MODEL),
         },
     )

@@ -27,7 +27,9 @@ register(
         source="Penn-Fudan pedestrians (170 images), person vs background, fixed seeded 120/50 split",
         profiles={
             "smoke": ProfileSettings(epochs=20, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL),
-            "full": ProfileSettings(epochs=100, batch_size=8, lr=1e-3, model_options={**_FULL_MODEL, "image_size": 384}),
+            "full": ProfileSettings(
+                epochs=100, batch_size=8, lr=1e-3, model_options={**_FULL_MODEL, "image_size": 384}
+            ),
         },
     )
 )
@@ -44,7 +46,9 @@ register(
         files=("voc/VOCdevkit/VOC2012/SegmentationClass", "voc/VOCdevkit/VOC2012/ImageSets/Segmentation/val.txt"),
         source="PASCAL VOC 2012 segmentation train/val, PNG masks (VOCdevkit layout)",
         profiles={
-            "smoke": ProfileSettings(epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512),
+            "smoke": ProfileSettings(
+                epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512
+            ),
             "full": ProfileSettings(epochs=100, batch_size=16, lr=1e-3, model_options=_FULL_MODEL),
         },
     )
@@ -62,7 +66,9 @@ register(
         files=("ade20k/ADEChallengeData2016/images/validation", "ade20k/ADEChallengeData2016/annotations/validation"),
         source="ADE20K SceneParsing (150 classes), ADEChallengeData2016 layout",
         profiles={
-            "smoke": ProfileSettings(epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512),
+            "smoke": ProfileSettings(
+                epochs=2, batch_size=8, lr=2e-3, model_options=_SMOKE_MODEL, max_train_samples=512
+            ),
             "full": ProfileSettings(epochs=60, batch_size=16, lr=1e-3, model_options=_FULL_MODEL),
         },
     )

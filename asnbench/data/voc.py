@@ -67,12 +67,17 @@ def _open(cls, root: Path, year: str, image_set: str, download: bool):
     voc_root = Path(root) / FOLDER
     try:
         return cls(str(voc_root), year=year, image_set=image_set, download=False)
-    except RuntimeError:
+    # torchvision raises RuntimeError for a missing VOCdevkit folder and OSError for a missing image-set list.
+    except (RuntimeError, OSError):
         missing = (
             f"VOC {year} {image_set} not found in {voc_root / 'VOCdevkit' / f'VOC{year}'}; {DATA_ROOT_HINT} "
             f"{FOLDER}/VOCdevkit/VOC{year}/ from the official VOCtrainval/VOCtest tar files."
         )
-        download_or_raise(f"VOC {year} {image_set}", download, lambda: cls(str(voc_root), year, image_set, True), missing)
+
+        def fetch() -> None:
+            cls(str(voc_root), year=year, image_set=image_set, download=True)
+
+        download_or_raise(f"VOC {year} {image_set}", download, fetch, missing)
         return cls(str(voc_root), year=year, image_set=image_set, download=False)
 
 

@@ -12,7 +12,6 @@ from torch import nn
 
 from asnbench.models.synapse import Synapse, Temporal
 from asnbench.neurons import NeuronFactory
-from asnbench.neurons.base import Neuron
 from asnbench.neurons.nasn import NASN
 
 
@@ -125,7 +124,3 @@ def fold_batch_norms(module: nn.Module) -> int:
                 current.fold_into(previous.layer)
                 folded += 1
     return folded
-
-
-def neurons_in(module: nn.Module) -> list[Neuron]:
-    return [m for m in module.modules() if isinstance(m, Neuron)]

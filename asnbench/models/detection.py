@@ -44,13 +44,13 @@ class SpikingNeck(nn.Module):
         super().__init__()
         self.backbone = backbone
         blocks = []
-        spiking = backbone.spiking_output
+        spiking_output = backbone.spiking_output
         for channels in backbone.out_channels:
-            block, spiking_out = conv_block(channels, width, make_neuron, spiking, kernel_size=1)
+            block, spiking_output = conv_block(channels, width, make_neuron, backbone.spiking_output, kernel_size=1)
             blocks.append(block)
         self.blocks = nn.ModuleList(blocks)
         self.out_channels = width
-        self.spiking_output = spiking_out
+        self.spiking_output = spiking_output
 
     def forward(self, x: torch.Tensor) -> list[torch.Tensor]:
         return [block(f) for block, f in zip(self.blocks, self.backbone(x))]
@@ -198,4 +198,6 @@ def build_fcos(
     timesteps: int = 1,
 ) -> SpikingFCOS:
     """Build a :class:`SpikingFCOS`; ``num_classes`` counts the background (torchvision's convention)."""
-    return SpikingFCOS(make_neuron, num_classes, image_size, tuple(channels), tuple(strides), width, head_depth, timesteps)
+    return SpikingFCOS(
+        make_neuron, num_classes, image_size, tuple(channels), tuple(strides), width, head_depth, timesteps
+    )

@@ -45,7 +45,9 @@ class SpikingFCN(SpikingNetwork):
     ):
         super().__init__([], timesteps=timesteps)
         self.backbone = SpikingBackbone(make_neuron, channels, (stride,))
-        self.head, spiking = conv_block(self.backbone.out_channels[0], head_width, make_neuron, self.backbone.spiking_output)
+        self.head, spiking = conv_block(
+            self.backbone.out_channels[0], head_width, make_neuron, self.backbone.spiking_output
+        )
         self.classifier = Synapse(nn.Conv2d(head_width, num_classes * stride * stride, 1), spiking_input=spiking)
         self.num_classes = num_classes
         self.stride = stride

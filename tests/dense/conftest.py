@@ -89,12 +89,11 @@ def write_coco(root: Path) -> Path:
             file_name = f"{index + 1:012d}.jpg"
             _image(folder / split / file_name, 40, 30, index, "JPEG")
             images.append({"id": index + 1, "file_name": file_name, "width": 40, "height": 30})
-            annotations.append(
-                {"id": 2 * index + 1, "image_id": index + 1, "category_id": 18, "bbox": [10, 5, 20, 20], "iscrowd": 0, "area": 400}
-            )
-            annotations.append(
-                {"id": 2 * index + 2, "image_id": index + 1, "category_id": 90, "bbox": [0, 0, 8, 8], "iscrowd": 1, "area": 64}
-            )
+            image_id = index + 1
+            dog = {"category_id": 18, "bbox": [10, 5, 20, 20], "iscrowd": 0, "area": 400}
+            crowd = {"category_id": 90, "bbox": [0, 0, 8, 8], "iscrowd": 1, "area": 64}
+            annotations.append({"id": 2 * index + 1, "image_id": image_id, **dog})
+            annotations.append({"id": 2 * index + 2, "image_id": image_id, **crowd})
         categories = [{"id": 1, "name": "person"}, {"id": 18, "name": "dog"}, {"id": 90, "name": "toothbrush"}]
         payload = {"images": images, "annotations": annotations, "categories": categories}
         (folder / "annotations" / f"instances_{split}.json").write_text(json.dumps(payload))

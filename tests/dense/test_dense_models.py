@@ -73,7 +73,8 @@ def test_fcos_counts_all_convs():
 def test_fcn_spike_inference_matches(neuron):
     torch.manual_seed(0)
     timesteps = 2 if neuron == "lif" else 1
-    model = build_fcn(3, neuron_factory(neuron, levels=3), channels=(4, "M", 8, "M", 8), stride=4, head_width=4, timesteps=timesteps)
+    make_neuron = neuron_factory(neuron, levels=3)
+    model = build_fcn(3, make_neuron, channels=(4, "M", 8, "M", 8), stride=4, head_width=4, timesteps=timesteps)
     images = torch.randn(2, 3, 16, 24)
     _trained_statistics(model, images)
 

@@ -6,7 +6,12 @@ import torch
 from asnbench.data.ade20k import load_ade20k
 from asnbench.data.coco import load_coco_detection
 from asnbench.data.dense import IGNORE_INDEX, detection_collate
-from asnbench.data.penn_fudan import load_penn_fudan_detection, load_penn_fudan_segmentation, held_out_count, split_names
+from asnbench.data.penn_fudan import (
+    held_out_count,
+    load_penn_fudan_detection,
+    load_penn_fudan_segmentation,
+    split_names,
+)
 from asnbench.data.voc import load_voc_detection, load_voc_segmentation
 from asnbench.errors import DatasetNotFoundError
 
