@@ -21,7 +21,7 @@ def _profiles(smoke_epochs: int, full_epochs: int) -> dict[str, ProfileSettings]
         "smoke": ProfileSettings(
             epochs=smoke_epochs,
             batch_size=50,
-            lr=1e-3,
+            lr=4e-3,
             model_options=_SMOKE_CNN,
             options_by_model={"transformer": _SMOKE_TRANSFORMER},
         ),
@@ -37,17 +37,17 @@ def _profiles(smoke_epochs: int, full_epochs: int) -> dict[str, ProfileSettings]
 
 for _name, _loader, _classes, _source, _files, _smoke in [
     ("text/sst2", "load_sst2", 2, "SST-2 sentence level, stsa.binary.{train,dev,test} (UTF-8)",
-     ("sst2/stsa.binary.train", "sst2/stsa.binary.test"), 4),
+     ("sst2/stsa.binary.train", "sst2/stsa.binary.test"), 10),
     ("text/sst5", "load_sst5", 5, "SST-5 sentence level, stsa.fine.{train,dev,test} (UTF-8)",
-     ("sst5/stsa.fine.train", "sst5/stsa.fine.test"), 4),
+     ("sst5/stsa.fine.train", "sst5/stsa.fine.test"), 10),
     ("text/mr", "load_mr", 2, "Movie Review polarity, rt-polarity.{pos,neg} (Latin-1), seeded 90/10 split",
-     ("mr/rt-polarity.pos", "mr/rt-polarity.neg"), 4),
+     ("mr/rt-polarity.pos", "mr/rt-polarity.neg"), 10),
     ("text/subj", "load_subj", 2, "Subjectivity, subj.{subjective,objective} (Latin-1), seeded 90/10 split",
-     ("subj/subj.subjective", "subj/subj.objective"), 4),
+     ("subj/subj.subjective", "subj/subj.objective"), 10),
     ("text/trec", "load_trec", 6, "TREC question classification, 6 coarse labels, TREC.{train,test} (Latin-1)",
-     ("trec/TREC.train", "trec/TREC.test"), 6),
+     ("trec/TREC.train", "trec/TREC.test"), 10),
     ("text/mpqa", "load_mpqa", 2, "MPQA opinion polarity, mpqa.{pos,neg}, seeded 90/10 split",
-     ("mpqa/mpqa.pos", "mpqa/mpqa.neg"), 4),
+     ("mpqa/mpqa.pos", "mpqa/mpqa.neg"), 10),
 ]:
     register(
         DatasetSpec(
