@@ -1,8 +1,8 @@
 """Fixed-size tensors for detection and segmentation samples, built with torchvision.transforms.v2.
 
-Every image is resized to ``size x size`` (the aspect ratio is not kept), so
-a batch is one ``[B, 3, size, size]`` tensor and boxes and masks are in that
-resized frame; metrics are computed there as well. Training samples are
+Every image is resized to ``size x size`` and the aspect ratio is not kept,
+so a batch is one ``[B, 3, size, size]`` tensor. Boxes, masks and the
+metrics computed from them are in that resized frame. Training samples are
 flipped horizontally with probability 1/2, drawn from torch's global
 generator, which the runner seeds.
 """

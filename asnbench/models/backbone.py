@@ -16,7 +16,7 @@ from asnbench.neurons.nasn import NASN
 
 
 def uses_batch_norm(make_neuron: NeuronFactory) -> bool:
-    """Whether conv blocks built with ``make_neuron`` get a BatchNorm (every neuron except NASN).
+    """Return whether conv blocks built with ``make_neuron`` get a BatchNorm (every neuron except NASN).
 
     NASN brings its own foldable per-channel normalization, so a second one
     would only repeat it.

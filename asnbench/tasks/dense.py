@@ -17,7 +17,7 @@ from asnbench.registry import DatasetSpec
 
 
 def image_size(config: RunConfig) -> int:
-    """The square input size in pixels, from the ``image_size`` model option of the profile or run."""
+    """Return the square input size in pixels, from the ``image_size`` model option of the profile or run."""
     size = config.model_options.get("image_size")
     if not isinstance(size, int) or size < 8:
         raise ConfigError(f"model option image_size must be an integer of at least 8 pixels, got {size!r}")
@@ -34,7 +34,7 @@ def load_split(spec: DatasetSpec, root: Path, split: str, download: bool, size: 
 
 
 def limit(dataset: Dataset, count: int | None, seed: int) -> Dataset:
-    """A seeded subset of ``count`` samples, or ``dataset`` itself when ``count`` is None or not smaller."""
+    """Return a seeded subset of ``count`` samples, or ``dataset`` itself when ``count`` is None or not smaller."""
     if count is None or count >= len(dataset):
         return dataset
     order = torch.randperm(len(dataset), generator=torch.Generator().manual_seed(seed))[:count]
