@@ -27,6 +27,9 @@ def regress_command(
     from asnbench.results import ResultsStore
 
     console = Console(stderr=True)
+    if not console.is_terminal:
+        # CI logs are not terminals, and rich's 80-column default would cut the table's numbers.
+        console = Console(stderr=True, width=160)
     records = ResultsStore(results_dir).read().records
     try:
         if write:
