@@ -82,8 +82,9 @@ def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console 
 
     Everything that can be checked without data is checked first (names and values in
     ``config``, the device, the output folders and the tracking store), so invalid input
-    raises before anything is written. Once the MLflow run is created, every failure
-    appends a ``status: "failed"`` record, marks the MLflow run FAILED and re-raises.
+    raises before anything is written, and so do missing or corrupt data files. Once the
+    data is loaded, every failure appends a ``status: "failed"`` record, marks the MLflow
+    run FAILED and re-raises.
     SIGINT and SIGTERM stop training at the next step boundary: the runner saves a
     checkpoint there, marks the MLflow run KILLED, appends no record and raises
     :class:`RunInterrupted`. ``--resume`` continues from that checkpoint.
