@@ -82,8 +82,8 @@ def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console 
 
     Everything that can be checked without data is checked first (names and values in
     ``config``, the device, the output folders and the tracking store), so invalid input
-    raises before anything is written, and so do missing or corrupt data files. Once the
-    data is loaded, every failure appends a ``status: "failed"`` record, marks the MLflow
+    raises before anything is written. Missing or corrupt data files raise before any
+    record, checkpoint or MLflow run is created. Once the data is loaded, every failure appends a ``status: "failed"`` record, marks the MLflow
     run FAILED and re-raises.
     SIGINT and SIGTERM stop training at the next step boundary: the runner saves a
     checkpoint there, marks the MLflow run KILLED, appends no record and raises
