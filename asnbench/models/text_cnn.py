@@ -13,8 +13,8 @@ from asnbench.neurons import NeuronFactory
 class SpikingTextCNN(TokenNetwork):
     """Embedding, then per kernel size ``Conv1d -> neuron -> max over positions``, then a Linear readout.
 
-    The convolutions see the analog embeddings, so their operations count as
-    MACs; the readout sees spikes. Max pooling over positions commutes with
+    The convolutions read the analog embeddings, so their operations count
+    as MACs. The readout reads spikes. Max pooling over positions commutes with
     binary expansion (the max of the sub-steps ``1[d < S_l]`` is
     ``1[d < max_l S_l]``), so spike inference equals integer inference.
     Sequences shorter than the largest kernel are right-padded with the

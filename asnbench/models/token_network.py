@@ -41,7 +41,7 @@ class TokenNetwork(SpikingNetwork):
         self.register_buffer("label_names", label_names if label_names is not None else empty)
 
     def valid_mask(self, ids: torch.Tensor) -> torch.Tensor:
-        """Return ``[batch, length]`` True where ``ids`` holds a token, False at padding."""
+        """Return ``[batch, length]`` True where ``ids`` contains a token, False at padding."""
         if self.pad_id is None:
             return torch.ones_like(ids, dtype=torch.bool)
         return ids != self.pad_id

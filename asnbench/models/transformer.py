@@ -164,8 +164,8 @@ class SpikingTransformer(TokenNetwork):
             if outputs != vocab_size:
                 raise ValueError(f"tied embeddings need outputs == vocab_size, got {outputs} and {vocab_size}")
             self.head.layer.weight = self.embedding.weight
-        # The embedding is initialised N(0, 1) so the first neurons fire; a tied readout would then
-        # start with logits of about sqrt(dim), so its output is scaled by 1/sqrt(dim) (not counted).
+        # The embedding is initialised N(0, 1) so that the first neurons fire. A tied readout would
+        # then start with logits of about sqrt(dim), so its output is scaled by 1/sqrt(dim) (not counted).
         self.logit_scale = dim**-0.5 if tie_embeddings else 1.0
         self.timesteps = timesteps
 

@@ -42,16 +42,16 @@ def word_tokens(lines: list[str]) -> list[str]:
 
 
 def character_tokens(lines: list[str]) -> list[str]:
-    """Every character of the lines joined by newlines, with a final newline."""
+    """Return every character of the lines joined by newlines, with a final newline."""
     return list("\n".join(lines) + "\n")
 
 
 def windows(stream: list[int], context: int) -> TensorDataset:
     """Cut ``stream`` into ``(inputs, targets)`` windows of ``context`` tokens; a short last window is padded.
 
-    Padded targets are -100, which the loss and the metric ignore; padded
-    inputs repeat the last real token and only feed positions whose targets
-    are ignored, because attention is causal.
+    Padded targets are -100, which the loss and the metric ignore. Padded
+    inputs repeat the last real token. Because attention is causal, they
+    only feed positions whose targets are ignored.
     """
     count = (len(stream) - 1 + context - 1) // context
     data = torch.tensor(stream, dtype=torch.long)

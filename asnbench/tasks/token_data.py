@@ -49,7 +49,7 @@ def collate_records(records: Sequence[dict[str, Any]], pad_id: int = 0) -> dict[
 
 
 def padded_loader(dataset: Dataset, batch_size: int, shuffle: bool, seed: int, collate: Callable) -> DataLoader:
-    """A DataLoader whose order depends only on ``seed``, batching with ``collate``."""
+    """Return a DataLoader whose order depends only on ``seed``, batching with ``collate``."""
     generator = torch.Generator().manual_seed(seed)
     return DataLoader(
         dataset, batch_size=batch_size, shuffle=shuffle, generator=generator, num_workers=0, collate_fn=collate
@@ -70,5 +70,5 @@ def neuron_factories(config: RunConfig) -> tuple[NeuronFactory, NeuronFactory]:
 
 
 def model_options(config: RunConfig) -> dict[str, Any]:
-    """The run's model options with lists turned back into tuples."""
+    """Return the run's model options with lists turned back into tuples."""
     return {k: tuple(v) if isinstance(v, list) else v for k, v in config.model_options.items()}
