@@ -8,6 +8,7 @@ import gzip
 import pickle
 
 import numpy as np
+import pytest
 
 
 def _idx_gz(path, array):
@@ -60,3 +61,31 @@ def test_cifar_batch_wrong_shape_named(outputs):
 
     _assert_rejected(outputs, result, folder / "data_batch_3")
     assert "3000" in result.output
+
+
+def test_conll_malformed_line_named(tmp_path):
+    from asnbench.data.conll import read_conll
+    from asnbench.errors import CorruptDataError
+
+    path = tmp_path / "eng.train"
+    path.write_text("-DOCSTART- -X- -X- O\n\nEU NNP B-NP B-ORG\nrejects\n")
+
+    with pytest.raises(CorruptDataError) as caught:
+        read_conll(path)
+
+    assert f"{path}:4" in str(caught.value)
+    assert "'rejects'" in str(caught.value)
+
+
+@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError, reason="the CoNLL reader does not catch invalid UTF-8 yet")
+def test_conll_undecodable_bytes_named(tmp_path):
+    from asnbench.data.conll import read_conll
+    from asnbench.errors import CorruptDataError
+
+    path = tmp_path / "eng.train"
+    path.write_bytes(b"EU NNP B-NP B-ORG\nGerman\xff JJ B-NP B-MISC\n")
+
+    with pytest.raises(CorruptDataError) as caught:
+        read_conll(path)
+
+    assert f"{path}:2" in str(caught.value)
