@@ -1,7 +1,8 @@
 """Corrupt dataset files through ``asnbench run``: exit 2 with the file named, before any training.
 
-The loaders' own tests (tests/data) cover each defect in detail; these check that the
-command line reports them cleanly and writes no record or checkpoint.
+The loaders' own tests (tests/data) cover each defect in detail. These check that the
+command line reports them cleanly and writes no record or checkpoint. The CoNLL reader
+is tested directly, because no run fixture exists for the language datasets here.
 """
 
 import gzip
