@@ -6,9 +6,9 @@ from asnbench.registry import DatasetSpec, ProfileSettings, register
 
 LANGUAGE_MODELING = "language_modeling"
 
-_WORD_SMOKE = {"dim": 128, "depth": 2, "heads": 4, "mlp_ratio": 2, "context": 64}
+_WORD_SMOKE = {"dim": 64, "depth": 2, "heads": 2, "mlp_ratio": 2, "context": 32}
 _WORD_FULL = {"dim": 512, "depth": 6, "heads": 8, "mlp_ratio": 4, "context": 256}
-_CHAR_SMOKE = {"dim": 128, "depth": 2, "heads": 4, "mlp_ratio": 2, "context": 128}
+_CHAR_SMOKE = {"dim": 64, "depth": 2, "heads": 2, "mlp_ratio": 2, "context": 64}
 _CHAR_FULL = {"dim": 384, "depth": 6, "heads": 6, "mlp_ratio": 4, "context": 256}
 
 
@@ -17,7 +17,7 @@ def _profiles(
 ) -> dict[str, ProfileSettings]:
     return {
         "smoke": ProfileSettings(
-            epochs=smoke_epochs, batch_size=32, lr=2e-3, model_options=smoke, max_train_samples=smoke_windows
+            epochs=smoke_epochs, batch_size=32, lr=3e-3, model_options=smoke, max_train_samples=smoke_windows
         ),
         "full": ProfileSettings(epochs=full_epochs, batch_size=64, lr=5e-4, model_options=full),
     }
@@ -34,7 +34,7 @@ register(
         default_model="transformer",
         files=("ptb/ptb.train.txt", "ptb/ptb.valid.txt", "ptb/ptb.test.txt"),
         source="Penn Treebank (Mikolov), ptb.{train,valid,test}.txt, 10k words + <eos>",
-        profiles=_profiles(_WORD_SMOKE, _WORD_FULL, 2, 40, 6000),
+        profiles=_profiles(_WORD_SMOKE, _WORD_FULL, 1, 40, None),
     )
 )
 
@@ -54,7 +54,7 @@ for _name, _loader, _folder, _source, _min_freq in [
             files=tuple(f"{_folder}/wiki.{split}.raw" for split in ("train", "valid", "test")),
             source=_source,
             profiles=_profiles(
-                {**_WORD_SMOKE, "min_freq": _min_freq}, {**_WORD_FULL, "min_freq": _min_freq}, 2, 40, 6000
+                {**_WORD_SMOKE, "min_freq": _min_freq}, {**_WORD_FULL, "min_freq": _min_freq}, 1, 40, None
             ),
         )
     )
@@ -70,6 +70,6 @@ register(
         default_model="transformer",
         files=("tiny_shakespeare/input.txt",),
         source="Tiny Shakespeare input.txt, characters, first 90 % train / last 10 % test",
-        profiles=_profiles(_CHAR_SMOKE, _CHAR_FULL, 2, 30, 3000),
+        profiles=_profiles(_CHAR_SMOKE, _CHAR_FULL, 1, 30, None),
     )
 )

@@ -6,13 +6,13 @@ from asnbench.registry import DatasetSpec, ProfileSettings, register
 
 SEQUENCE_LABELING = "sequence_labeling"
 
-_SMOKE = {"dim": 128, "depth": 2, "heads": 4, "mlp_ratio": 2, "max_length": 128}
+_SMOKE = {"dim": 64, "depth": 2, "heads": 2, "mlp_ratio": 2, "max_length": 256}
 _FULL = {"dim": 256, "depth": 4, "heads": 8, "mlp_ratio": 4, "max_length": 256}
 
 
 def _profiles(smoke_epochs: int) -> dict[str, ProfileSettings]:
     return {
-        "smoke": ProfileSettings(epochs=smoke_epochs, batch_size=32, lr=2e-3, model_options=_SMOKE, max_train_samples=8000),
+        "smoke": ProfileSettings(epochs=smoke_epochs, batch_size=32, lr=3e-3, model_options=_SMOKE),
         "full": ProfileSettings(epochs=30, batch_size=32, lr=5e-4, model_options=_FULL),
     }
 
@@ -28,7 +28,7 @@ register(
         default_model="transformer",
         files=("conll2003/eng.train", "conll2003/eng.testa", "conll2003/eng.testb"),
         source="CoNLL-2003 English NER, eng.{train,testa,testb}, IOB1 tags as given",
-        profiles=_profiles(2),
+        profiles=_profiles(3),
     )
 )
 
