@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 import re
 from datetime import datetime, timezone
@@ -36,7 +37,7 @@ def machine_line() -> str:
     except OSError:
         load = "unknown"
     return (
-        f"{cpu}, {torch.get_num_threads()} torch threads, torch {torch.__version__}, "
+        f"{cpu}, {os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads, torch {torch.__version__}, "
         f"Python {platform.python_version()}, load average at the end {load}, "
         f"{datetime.now(timezone.utc).isoformat(timespec='minutes')}"
     )
