@@ -62,9 +62,24 @@ def run(
     download: bool = typer.Option(True, help="Download missing datasets when online."),
     as_json: bool = typer.Option(False, "--json", help="Print the result record as one JSON object on stdout."),
     progress: bool = typer.Option(True, help="Show progress bars."),
+    amp: bool = typer.Option(False, "--amp", help="Train with bfloat16 mixed precision; CUDA devices only."),
+    scale_lr: bool = typer.Option(
+        False, help="Multiply --lr by the number of processes (each process trains on --batch-size samples per step)."
+    ),
+    nproc_per_node: Optional[int] = typer.Option(
+        None, help="Start this many data-parallel processes on this machine through torchrun.", show_default=False
+    ),
 ) -> None:
     """Train one (dataset, neuron, seed) combination, evaluate it with binary spikes, and record it."""
+    if nproc_per_node is not None:
+        from asnbench.launch import launch
+
+        try:
+            raise typer.Exit(launch(sys.argv[1:], nproc_per_node))
+        except AsnbenchError as error:
+            _fail(error, 2)
     from asnbench.config import RunConfig
+    from asnbench.distributed import detect as detect_distributed
     from asnbench.runner import RunInterrupted, RunOptions, TrainingDivergedError
     from asnbench.runner import run as run_one
     from asnbench.summary import layer_table, run_table
@@ -95,6 +110,8 @@ def run(
         download=download,
         progress=progress,
         tracking=tracking,
+        amp=amp,
+        scale_lr=scale_lr,
     )
     try:
         record = run_one(config, options, console=stderr)
@@ -106,6 +123,8 @@ def run(
         _fail(error, 1)
     except AsnbenchError as error:
         _fail(error, 2)
+    if not detect_distributed().is_main:
+        return
     stderr.print(run_table(record))
     stderr.print(layer_table(record))
     if as_json:

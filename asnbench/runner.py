@@ -15,6 +15,7 @@ import torch
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from asnbench import distributed
 from asnbench.config import RunConfig
 from asnbench.data.root import resolve_data_root
 from asnbench.environment import code_version, environment
@@ -38,7 +39,12 @@ logger = logging.getLogger("asnbench.runner")
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Where a run reads and writes; none of these change its result."""
+    """Where a run reads and writes, and how it uses the hardware.
+
+    Only ``amp`` and ``scale_lr`` can change the result; records store both.
+    ``scale_lr`` multiplies the learning rate by the number of processes (the linear
+    scaling rule), because each process trains on ``batch_size`` samples per step.
+    """
 
     data_dir: str | None = None
     results_dir: str = "results/runs"
@@ -49,6 +55,8 @@ class RunOptions:
     download: bool = True
     progress: bool = True
     tracking: bool = True
+    amp: bool = False
+    scale_lr: bool = False
 
 
 def _device(name: str) -> torch.device:
@@ -57,6 +65,11 @@ def _device(name: str) -> torch.device:
     if name == "cuda" and not torch.cuda.is_available():
         raise AsnbenchError("--device cuda was requested but CUDA is not available; use --device cpu")
     return torch.device(name)
+
+
+def _check_amp(amp: bool, device: torch.device) -> None:
+    if amp and device.type != "cuda":
+        raise AsnbenchError(f"--amp needs a CUDA device, but this run uses {device.type}; drop --amp or use --device cuda")
 
 
 def _checkpoint_path(config: RunConfig, options: RunOptions) -> Path:
@@ -89,24 +102,51 @@ def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console 
     checkpoint there, marks the MLflow run KILLED, appends no record and raises
     :class:`RunInterrupted`. ``--resume`` continues from that checkpoint.
     """
+    context = distributed.detect()
     console = console or Console(stderr=True)
+    if not context.is_main:
+        console = Console(stderr=True, quiet=True)
     config = config.resolved()
     spec = config.spec()
     task = get_task(spec.task)
     energy_model = get_energy_model(config.energy_model)
-    device = _device(config.device)
+    device = distributed.device_for(context, _device(config.device))
+    _check_amp(options.amp, device)
     check_writable_folder(options.results_dir, "--results-dir")
     check_writable_folder(options.checkpoint_dir, "--checkpoint-dir")
-    tracker = Tracker(options.tracking_uri, options.experiment) if options.tracking else NullTracker()
     root = resolve_data_root(options.data_dir)
+    distributed.init_process_group(context, device)
+    try:
+        return _run(config, options, console, context, spec, task, energy_model, device, root)
+    finally:
+        distributed.destroy_process_group(context)
+
+
+def _run(config, options, console, context, spec, task, energy_model, device, root) -> dict[str, Any]:
+    tracking = options.tracking and context.is_main
+    tracker = Tracker(options.tracking_uri, options.experiment) if tracking else NullTracker()
 
     seed_everything(config.seed)
     console.log(f"loading {config.dataset} from {root}")
     train_set, test_set = task.build_datasets(spec, config, root, options.download)
     model = task.build_model(spec, config).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+    lr = config.lr * context.world_size if options.scale_lr else config.lr
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=config.epochs)
-    training = Training(config, task, model, optimizer, scheduler, device, _checkpoint_path(config, options))
+    sharded = context.enabled and distributed.metric_is_mergeable(task.new_metric())
+    training = Training(
+        config,
+        task,
+        model,
+        optimizer,
+        scheduler,
+        device,
+        _checkpoint_path(config, options),
+        context=context,
+        train_model=_data_parallel(model, context, device),
+        amp=options.amp,
+        sharded_evaluation=sharded,
+    )
     if options.resume:
         training.restore(console)
 
@@ -114,16 +154,18 @@ def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console 
     tags = {"dataset": config.dataset, "neuron": config.neuron, "task": spec.task, "run_key": config.key()}
     training.state.run_id = tracker.start(run_name, tags, run_id=training.state.run_id)
     identity = _identity(config, spec.task, tracker, training.state.run_id, device)
+    identity.update(_parallelism(config, options, context, lr))
     store = ResultsStore(options.results_dir)
     stage = "training"
     with StopRequest() as stop:
         try:
             tracker.log_params(config.to_dict())
-            test_loader = task.loader(test_set, config.batch_size, shuffle=False, seed=config.seed)
-            with _progress(console, options.progress) as progress:
+            evaluated_set = distributed.evaluation_shard(test_set, context) if sharded else test_set
+            test_loader = task.loader(evaluated_set, config.batch_size, shuffle=False, seed=config.seed)
+            with _progress(console, options.progress and context.is_main) as progress:
                 training.train(train_set, test_loader, tracker, stop, progress, console)
             stage = "final evaluation"
-            record = _final_evaluation(task, model, test_loader, device, energy_model, console)
+            record = _final_evaluation(task, model, test_loader, device, energy_model, console, sharded)
             training.raise_if_stopped(stop)
             record.update(identity)
             record.update(
@@ -141,16 +183,38 @@ def run(config: RunConfig, options: RunOptions = RunOptions(), console: Console 
                 }
             )
             stage = "recording"
-            _log_final(tracker, record, model, config)
-            store.append(record)
+            if context.is_main:
+                _log_final(tracker, record, model, config)
+                store.append(record)
             tracker.end("FINISHED")
             return record
         except KeyboardInterrupt as interruption:
             _mark_killed(tracker, interruption)
             raise
         except Exception as error:
-            _record_failure(store, tracker, identity, error, stage, training.state, config)
+            if context.is_main:
+                _record_failure(store, tracker, identity, error, stage, training.state, config)
             raise
+
+
+def _data_parallel(model: SpikingNetwork, context: distributed.DistributedContext, device: torch.device):
+    """Wrap ``model`` in DistributedDataParallel in a multi-process job; return it unchanged otherwise."""
+    if not context.enabled:
+        return model
+    device_ids = [device.index] if device.type == "cuda" else None
+    # Some neurons hold parameters that a network's last layer never uses (for example the
+    # threshold of a neuron whose spikes no later synapse reads), so DDP must look for them.
+    return torch.nn.parallel.DistributedDataParallel(model, device_ids=device_ids, find_unused_parameters=True)
+
+
+def _parallelism(config: RunConfig, options: RunOptions, context: distributed.DistributedContext, lr: float):
+    return {
+        "world_size": context.world_size,
+        "global_batch_size": config.batch_size * context.world_size,
+        "scale_lr": options.scale_lr,
+        "effective_lr": lr,
+        "amp": options.amp,
+    }
 
 
 def _now() -> str:
@@ -236,8 +300,13 @@ def _record_failure(
         logger.error("could not mark MLflow run %s as FAILED: %s", tracker.run_id, tracking_error)
 
 
-def _final_evaluation(task, model, test_loader, device, energy_model, console) -> dict[str, Any]:
-    """Evaluate the spike-inference copy of ``model`` with activity counting."""
+def _final_evaluation(task, model, test_loader, device, energy_model, console, sharded=False) -> dict[str, Any]:
+    """Evaluate the spike-inference copy of ``model`` with activity counting.
+
+    With ``sharded``, ``test_loader`` holds this rank's shard of the test set, and the
+    metric states and activity counts of all ranks are summed before the report, so
+    per-sample figures divide by the global sample count.
+    """
     deployed = to_spike_inference(model)
     monitor = ActivityMonitor(deployed)
     metric = task.new_metric()
@@ -245,6 +314,9 @@ def _final_evaluation(task, model, test_loader, device, energy_model, console) -
     with monitor, torch.no_grad():
         for batch in test_loader:
             task.evaluate_batch(deployed, batch, metric, device)
+    if sharded:
+        distributed.merge_metric_across_ranks(metric)
+        distributed.sum_activity_across_ranks(monitor)
     eval_seconds = time.perf_counter() - started
     report = monitor.report(energy_model=energy_model)
     value = metric.compute()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,8 +14,9 @@ import torch
 from rich.console import Console
 from rich.progress import Progress
 
-from asnbench import checkpoint
+from asnbench import checkpoint, distributed
 from asnbench.config import RunConfig
+from asnbench.distributed import SINGLE_PROCESS, DistributedContext
 from asnbench.errors import AsnbenchError
 from asnbench.interrupts import RunInterrupted, StopRequest, signal_name
 from asnbench.models import SpikingNetwork
@@ -24,13 +26,19 @@ class TrainingDivergedError(AsnbenchError):
     """The loss became NaN or infinite."""
 
 
-def evaluate(task: Task, model: SpikingNetwork, loader, device: torch.device) -> float:
-    """Compute the task metric of ``model`` (put in eval mode) over ``loader``."""
+def evaluate(task: Task, model: SpikingNetwork, loader, device: torch.device, sharded: bool = False) -> float:
+    """Compute the task metric of ``model`` (put in eval mode) over ``loader``.
+
+    With ``sharded``, ``loader`` holds this rank's shard of the test set and the metric
+    states of all ranks are merged first, so every rank returns the whole set's value.
+    """
     model.eval()
     metric = task.new_metric()
     with torch.no_grad():
         for batch in loader:
             task.evaluate_batch(model, batch, metric, device)
+    if sharded:
+        distributed.merge_metric_across_ranks(metric)
     return metric.compute()
 
 
@@ -59,6 +67,7 @@ class TrainingState:
     history: list[dict[str, Any]] = field(default_factory=list)
     train_seconds: float = 0.0
     run_id: str | None = None
+    world_size: int = 1
 
     @property
     def integer_metric(self) -> float | None:
@@ -72,6 +81,11 @@ class Training:
     step boundary: the state there is saved, then RunInterrupted is raised. The training
     data order of each epoch depends only on the seed and the epoch, and the checkpoint
     stores the RNG states, so a resumed run gives the same result as an uninterrupted one.
+
+    In a data-parallel job, ``model`` is the bare network and ``train_model`` its
+    DistributedDataParallel wrapper. Every rank trains on its shard. Only rank 0 writes
+    checkpoints, which hold the bare network's weights and load on any world size. A stop
+    request on any rank stops all ranks at the same step.
     """
 
     def __init__(
@@ -83,8 +97,16 @@ class Training:
         scheduler: torch.optim.lr_scheduler.LRScheduler,
         device: torch.device,
         checkpoint_path: Path,
+        context: DistributedContext = SINGLE_PROCESS,
+        train_model: torch.nn.Module | None = None,
+        amp: bool = False,
+        sharded_evaluation: bool = False,
     ):
         self.config = config
+        self.context = context
+        self.train_model = train_model if train_model is not None else model
+        self.amp = amp
+        self.sharded_evaluation = sharded_evaluation
         self.task = task
         self.model = model
         self.optimizer = optimizer
@@ -111,12 +133,23 @@ class Training:
             history=saved["history"],
             train_seconds=saved["train_seconds"],
             run_id=saved["mlflow_run_id"],
+            world_size=self.context.world_size,
         )
+        saved_world_size = saved.get("world_size", 1)
+        if self.state.step and saved_world_size != self.context.world_size:
+            # The step count of a part-done epoch depends on the shard size, so that epoch restarts.
+            console.log(
+                f"the checkpoint was saved by {saved_world_size} processes in the middle of an epoch; "
+                f"{self.context.world_size} processes restart that epoch from its first step"
+            )
+            self.state.step, self.state.loss_sum, self.state.batches = 0, 0.0, 0
         console.log(
             f"resuming from {self.checkpoint_path} after epoch {self.state.epoch}, step {self.state.step}"
         )
 
     def save(self) -> None:
+        if not self.context.is_main:
+            return
         state = self.state
         checkpoint.save_atomic(
             {
@@ -131,14 +164,15 @@ class Training:
                 "history": state.history,
                 "train_seconds": state.train_seconds,
                 "mlflow_run_id": state.run_id,
+                "world_size": self.context.world_size,
                 "config": self.config.to_dict(),
             },
             self.checkpoint_path,
         )
 
     def raise_if_stopped(self, stop: StopRequest) -> None:
-        """Raise RunInterrupted if a stop was requested; the caller has saved what is needed."""
-        if stop.signal_number is None:
+        """Raise RunInterrupted if a stop was requested on any rank; the caller has saved what is needed."""
+        if not self._stop_requested(stop):
             return
         state = self.state
         raise RunInterrupted(
@@ -154,8 +188,9 @@ class Training:
         while state.epoch < config.epochs:
             self._train_epoch(train_set, stop, progress)
             self.scheduler.step()
-            metric = evaluate(self.task, self.model, test_loader, self.device)
-            entry = {"epoch": state.epoch + 1, "train_loss": state.loss_sum / max(state.batches, 1), "test_metric": metric}
+            metric = evaluate(self.task, self.model, test_loader, self.device, sharded=self.sharded_evaluation)
+            loss_sum, batches = distributed.sum_across_ranks(torch.tensor([state.loss_sum, state.batches])).tolist()
+            entry = {"epoch": state.epoch + 1, "train_loss": loss_sum / max(batches, 1), "test_metric": metric}
             state.history.append(entry)
             state.epoch, state.step, state.loss_sum, state.batches = state.epoch + 1, 0, 0.0, 0
             tracker.log_metrics(
@@ -172,8 +207,10 @@ class Training:
     def _train_epoch(self, train_set, stop: StopRequest, progress: Progress) -> None:
         config, state = self.config, self.state
         epoch = state.epoch
-        loader = self.task.loader(train_set, config.batch_size, shuffle=True, seed=config.seed * 100_003 + epoch)
-        self.model.train()
+        seed = config.seed * 100_003
+        loader = self.task.loader(train_set, config.batch_size, shuffle=True, seed=seed + epoch)
+        loader = distributed.shard_train_loader(loader, self.context, seed, epoch)
+        self.train_model.train()
         done = state.step
         batch_bar = progress.add_task(f"epoch {epoch + 1}", total=len(loader), completed=done, status="")
         for index, batch in enumerate(loader):
@@ -181,7 +218,8 @@ class Training:
             if index < done:
                 continue
             started = time.perf_counter()
-            loss = self.task.loss(self.model, batch, self.device)
+            with torch.autocast(self.device.type, dtype=torch.bfloat16, enabled=self.amp):
+                loss = self.task.loss(self.train_model, batch, self.device)
             if not torch.isfinite(loss):
                 raise TrainingDivergedError(self._divergence_message(loss.item(), epoch, index))
             self.optimizer.zero_grad(set_to_none=True)
@@ -192,10 +230,18 @@ class Training:
             state.step = index + 1
             state.train_seconds += time.perf_counter() - started
             progress.update(batch_bar, advance=1, status=f"loss {state.loss_sum / state.batches:.4f}")
-            if stop.requested:
+            if self._stop_requested(stop):
                 self.save()
                 self.raise_if_stopped(stop)
         progress.remove_task(batch_bar)
+
+    def _stop_requested(self, stop: StopRequest) -> bool:
+        """Whether any rank received a stop signal; every rank then records it so all stop here."""
+        if not self.context.enabled:
+            return stop.requested
+        if distributed.any_rank(stop.requested) and stop.signal_number is None:
+            stop.signal_number = signal.SIGTERM
+        return stop.requested
 
     def _divergence_message(self, loss: float, epoch: int, index: int) -> str:
         if epoch > 0:

@@ -435,6 +435,36 @@ class ActivityMonitor:
         for counter in self._counters:
             counter.reset()
 
+    def count_vector(self) -> torch.Tensor:
+        """Return every accumulated count as one float64 CPU vector, for summing across processes.
+
+        NOTE: float64 holds integer counts exactly only up to 2**53 (about 9e15).
+        """
+        values: list[float] = [float(self.samples)]
+        for counter in self._counters:
+            if isinstance(counter, _NeuronCounter):
+                values += [counter.output_slots, counter.logical_slots, counter.spikes()]
+            else:
+                values += [counter.macs, counter.nb_dense, *counter.totals()]
+        return torch.tensor(values, dtype=torch.float64)
+
+    def load_count_vector(self, vector: torch.Tensor) -> None:
+        """Replace the counts by those in ``vector``, laid out as :meth:`count_vector` returns them."""
+        values = vector.tolist()
+        self.samples = round(values[0])
+        position = 1
+        for counter in self._counters:
+            if isinstance(counter, _NeuronCounter):
+                output_slots, logical_slots, spikes = values[position : position + 3]
+                counter.output_slots, counter.logical_slots = round(output_slots), round(logical_slots)
+                counter.spikes_tensor = torch.tensor(spikes, dtype=torch.float64)
+                position += 3
+            else:
+                macs, nb_dense, *value_counts = values[position : position + 5]
+                counter.macs, counter.nb_dense = round(macs), round(nb_dense)
+                counter.value_counts = torch.tensor(value_counts, dtype=torch.float64)
+                position += 5
+
     def report(self, energy_model: EnergyModel | str | None = None) -> ActivityReport:
         """Summarize the counts per sample under ``energy_model`` (default ``45nm``).
 

@@ -23,6 +23,14 @@ class TaskMetric(ABC):
     @abstractmethod
     def compute(self) -> float: ...
 
+    def merge(self, other: "TaskMetric") -> None:
+        """Add the state of ``other`` (the same metric over other samples) into this one.
+
+        Data-parallel runs merge the metrics of their test-set shards with it. A metric
+        that does not override it is computed over the whole test set on every process.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot merge states")
+
 
 class Task(ABC):
     """Everything task-specific the runner needs; the training loop itself is shared.

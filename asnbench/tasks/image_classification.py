@@ -27,6 +27,10 @@ class _AccuracyMetric(TaskMetric):
     def compute(self) -> float:
         return self.accuracy.compute()
 
+    def merge(self, other: TaskMetric) -> None:
+        self.accuracy.correct += other.accuracy.correct
+        self.accuracy.total += other.accuracy.total
+
 
 class ImageClassification(Task):
     name = "image_classification"

@@ -34,6 +34,10 @@ class _AccuracyMetric(TaskMetric):
     def compute(self) -> float:
         return self.accuracy.compute()
 
+    def merge(self, other: TaskMetric) -> None:
+        self.accuracy.correct += other.accuracy.correct
+        self.accuracy.total += other.accuracy.total
+
 
 class TextClassification(Task):
     """Sentence classification on ``datasets.Dataset`` objects with ``text`` and ``label`` columns.
