@@ -39,8 +39,15 @@ def read_conll(path: Path, column: int = -1) -> list[tuple[list[str], list[str]]
     sentences: list[tuple[list[str], list[str]]] = []
     tokens: list[str] = []
     tags: list[str] = []
-    with open(path, encoding="utf-8", newline="\n") as handle:
-        for number, line in enumerate(handle, start=1):
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                raise CorruptDataError(
+                    f"{path}:{number}: invalid UTF-8 byte 0x{raw[error.start]:02x} at column {error.start + 1}; "
+                    "CoNLL files are read as UTF-8, so re-encode the file as UTF-8"
+                ) from error
             fields = line.split()
             if not fields or fields[0] == "-DOCSTART-":
                 if tokens:

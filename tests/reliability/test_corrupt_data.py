@@ -78,7 +78,6 @@ def test_conll_malformed_line_named(tmp_path):
     assert "'rejects'" in str(caught.value)
 
 
-@pytest.mark.xfail(strict=True, raises=UnicodeDecodeError, reason="the CoNLL reader does not catch invalid UTF-8 yet")
 def test_conll_undecodable_bytes_named(tmp_path):
     from asnbench.data.conll import read_conll
     from asnbench.errors import CorruptDataError
@@ -90,3 +89,4 @@ def test_conll_undecodable_bytes_named(tmp_path):
         read_conll(path)
 
     assert f"{path}:2" in str(caught.value)
+    assert "0xff" in str(caught.value)
