@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from asnbench.errors import ConfigError
+from asnbench.errors import ConfigError, UnknownNameError
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,31 @@ class ProblemList:
             raise SuiteValidationError(self.problems)
 
 
+def bundled_suite_folders() -> list[Path]:
+    """Folders searched for a suite given by name: ``./suites`` and the suites shipped beside the package."""
+    return [Path("suites"), Path(__file__).resolve().parents[2] / "suites"]
+
+
+def resolve_suite_path(path: Path) -> Path:
+    """Return ``path``, or ``suites/<name>.yaml`` for a bare suite name such as ``smoke``.
+
+    Raises ``UnknownNameError`` with the closest suite names when neither exists.
+    """
+    if path.exists():
+        return path
+    names: set[str] = set()
+    for folder in bundled_suite_folders():
+        candidate = folder / f"{path.name}.yaml"
+        if path.suffix == "" and len(path.parts) == 1 and candidate.is_file():
+            return candidate
+        if folder.is_dir():
+            names.update(p.stem for p in folder.glob("*.yaml"))
+    raise UnknownNameError("suite", str(path), names)
+
+
 def compose_file(path: Path) -> tuple[yaml.Node, yaml.SafeLoader]:
     """Parse ``path`` into a node tree; a YAML syntax error becomes a ``SuiteValidationError`` with its line."""
+    path = resolve_suite_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

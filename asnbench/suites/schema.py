@@ -33,7 +33,7 @@ import yaml
 
 from asnbench.config import RunConfig
 from asnbench.errors import AsnbenchError, UnknownNameError
-from asnbench.suites.nodes import ProblemList, compose_file, kind_of, mapping_items, to_python
+from asnbench.suites.nodes import ProblemList, compose_file, kind_of, mapping_items, resolve_suite_path, to_python
 from asnbench.suites.overrides import OVERRIDE_FIELDS, check_override, unknown_key_message
 
 SUITE_KEYS = ("name", "description", "datasets", "neurons", "seeds", "overrides")
@@ -84,7 +84,7 @@ class _Entry:
 
 def load_suite(path: str | Path) -> Suite:
     """Read, validate and expand the suite file at ``path``; raise ``SuiteValidationError`` listing every problem."""
-    path = Path(path)
+    path = resolve_suite_path(Path(path))
     root, loader = compose_file(path)
     problems = ProblemList(str(path))
     if not isinstance(root, yaml.MappingNode):

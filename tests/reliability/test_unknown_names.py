@@ -37,9 +37,6 @@ def test_unknown_task_suggests_closest():
     assert "Did you mean 'image_classification'" in str(caught.value)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="`suite run` takes a file path, and a missing path gets no close-name suggestions yet"
-)
 def test_unknown_suite_name_exits_2(outputs, monkeypatch):
     monkeypatch.chdir(outputs.root)
 
