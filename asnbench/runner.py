@@ -39,7 +39,7 @@ logger = logging.getLogger("asnbench.runner")
 
 @dataclass(frozen=True)
 class RunOptions:
-    """Where a run reads and writes, and how it uses the hardware.
+    """Input and output locations of a run, and its use of the hardware.
 
     Only ``amp`` and ``scale_lr`` can change the result; records store both.
     ``scale_lr`` multiplies the learning rate by the number of processes (the linear
@@ -69,7 +69,7 @@ def _device(name: str) -> torch.device:
 
 def _check_amp(amp: bool, device: torch.device) -> None:
     if amp and device.type != "cuda":
-        raise AsnbenchError(f"--amp needs a CUDA device, but this run uses {device.type}; drop --amp or use --device cuda")
+        raise AsnbenchError(f"--amp needs a CUDA device, but this run uses {device.type}. Drop --amp, or use --device cuda")
 
 
 def _checkpoint_path(config: RunConfig, options: RunOptions) -> Path:
@@ -303,7 +303,7 @@ def _record_failure(
 def _final_evaluation(task, model, test_loader, device, energy_model, console, sharded=False) -> dict[str, Any]:
     """Evaluate the spike-inference copy of ``model`` with activity counting.
 
-    With ``sharded``, ``test_loader`` holds this rank's shard of the test set, and the
+    With ``sharded``, ``test_loader`` contains this rank's shard of the test set, and the
     metric states and activity counts of all ranks are summed before the report, so
     per-sample figures divide by the global sample count.
     """

@@ -29,7 +29,7 @@ class TrainingDivergedError(AsnbenchError):
 def evaluate(task: Task, model: SpikingNetwork, loader, device: torch.device, sharded: bool = False) -> float:
     """Compute the task metric of ``model`` (put in eval mode) over ``loader``.
 
-    With ``sharded``, ``loader`` holds this rank's shard of the test set and the metric
+    With ``sharded``, ``loader`` contains this rank's shard of the test set and the metric
     states of all ranks are merged first, so every rank returns the whole set's value.
     """
     model.eval()
@@ -236,7 +236,7 @@ class Training:
         progress.remove_task(batch_bar)
 
     def _stop_requested(self, stop: StopRequest) -> bool:
-        """Whether any rank received a stop signal; every rank then records it so all stop here."""
+        """Return whether any rank received a stop signal, and record it on every rank so that all stop here."""
         if not self.context.enabled:
             return stop.requested
         if distributed.any_rank(stop.requested) and stop.signal_number is None:

@@ -438,7 +438,7 @@ class ActivityMonitor:
     def count_vector(self) -> torch.Tensor:
         """Return every accumulated count as one float64 CPU vector, for summing across processes.
 
-        NOTE: float64 holds integer counts exactly only up to 2**53 (about 9e15).
+        NOTE: float64 represents integer counts exactly only up to 2**53 (about 9e15).
         """
         values: list[float] = [float(self.samples)]
         for counter in self._counters:
