@@ -68,15 +68,19 @@ def _torchrun(root: Path, *extra: str, epochs: int = EPOCHS) -> subprocess.Popen
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
 
 
-def _single_process(root: Path) -> dict:
+def _single_process(root: Path, batch_size: int = 2 * PER_PROCESS_BATCH, checkpoints: Path | None = None) -> dict:
     config = RunConfig(
         dataset="vision/digits",
         epochs=EPOCHS,
         max_train_samples=TRAIN_SAMPLES,
-        batch_size=2 * PER_PROCESS_BATCH,
+        batch_size=batch_size,
     )
     options = RunOptions(
-        results_dir=str(root / "runs"), checkpoint_dir=str(root / "checkpoints"), progress=False, tracking=False
+        results_dir=str(root / "runs"),
+        checkpoint_dir=str(checkpoints or root / "checkpoints"),
+        progress=False,
+        tracking=False,
+        resume=checkpoints is not None,
     )
     return run(config, options)
 
@@ -148,3 +152,20 @@ def test_killed_rank_fails_job(tmp_path):
     assert not (tmp_path / "runs" / "runs.jsonl").exists() or all(
         record["status"] != "finished" for record in ResultsStore(tmp_path / "runs")
     )
+
+
+def test_two_process_checkpoint_resumes_single(tmp_path):
+    job = _torchrun(tmp_path / "ddp", "--no-tracking", "--json")
+    stdout, stderr = job.communicate(timeout=300)
+    assert job.returncode == 0, stderr[-3000:]
+    ddp = json.loads(stdout)
+
+    # All epochs are done, so the single process only evaluates the weights rank 0 saved,
+    # over the whole test set, and must reproduce the metrics reduced across the 2 ranks.
+    resumed = _single_process(tmp_path / "resumed", PER_PROCESS_BATCH, tmp_path / "ddp" / "checkpoints")
+    assert resumed["world_size"] == 1
+    assert resumed["integer_metric_value"] == ddp["integer_metric_value"]
+    assert resumed["metric_value"] == ddp["metric_value"]
+    assert resumed["synops_per_sample"] == pytest.approx(ddp["synops_per_sample"], rel=1e-9)
+    assert resumed["spikes_per_sample"] == pytest.approx(ddp["spikes_per_sample"], rel=1e-9)
+    assert resumed["macs_per_sample"] == ddp["macs_per_sample"]
