@@ -13,6 +13,7 @@ from pathlib import Path
 
 import mlflow
 import pytest
+import torch
 
 from asnbench.config import RunConfig
 from asnbench.results import ResultsStore
@@ -169,3 +170,29 @@ def test_two_process_checkpoint_resumes_single(tmp_path):
     assert resumed["synops_per_sample"] == pytest.approx(ddp["synops_per_sample"], rel=1e-9)
     assert resumed["spikes_per_sample"] == pytest.approx(ddp["spikes_per_sample"], rel=1e-9)
     assert resumed["macs_per_sample"] == ddp["macs_per_sample"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the worker processes through /proc")
+def test_sigterm_on_one_rank_stops_all(tmp_path):
+    job = _torchrun(tmp_path, "--no-tracking", epochs=200)
+    deadline = time.monotonic() + 120
+    checkpoint = None
+    while checkpoint is None and time.monotonic() < deadline and job.poll() is None:
+        time.sleep(0.5)
+        checkpoint = next((tmp_path / "checkpoints").rglob("last.pt"), None)
+    assert checkpoint is not None, "no epoch finished within 120 s"
+
+    os.kill(_worker_pids(job.pid)[1], signal.SIGTERM)
+    try:
+        _, stderr = job.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        job.kill()
+        job.communicate()
+        pytest.fail("the job did not stop within 120 s after SIGTERM reached one rank")
+
+    assert job.returncode != 0
+    assert "stopped by SIGTERM" in stderr
+    saved = torch.load(checkpoint, weights_only=False)
+    assert saved["world_size"] == 2
+    assert saved["epoch"] < 200
+    assert not (tmp_path / "runs" / "runs.jsonl").exists()
