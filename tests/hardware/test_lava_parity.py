@@ -58,5 +58,6 @@ def test_fixed_point_rejects_float_mantissas(lava):
 def test_timeout_stops_the_run(lava):
     network, shape = tiny_network("asn")
     exported = export_network(network, shape, 3)
+    # Enough samples that the run cannot finish within the 1 s limit on a fast machine.
     with pytest.raises(LavaRunError, match="timed out after 1 s"):
-        run_on_lava(exported, random_inputs(shape, count=2), python=lava, timeout=1)
+        run_on_lava(exported, random_inputs(shape, count=20_000), python=lava, timeout=1)
