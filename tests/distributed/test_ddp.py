@@ -195,4 +195,7 @@ def test_sigterm_on_one_rank_stops_all(tmp_path):
     saved = torch.load(checkpoint, weights_only=False)
     assert saved["world_size"] == 2
     assert saved["epoch"] < 200
-    assert not (tmp_path / "runs" / "runs.jsonl").exists()
+    # Rank 0 may see its peer leave inside a collective and record the run as failed,
+    # depending on timing; an interrupted job must never be recorded as finished.
+    statuses = [record["status"] for record in ResultsStore(tmp_path / "runs").read().records]
+    assert "finished" not in statuses
