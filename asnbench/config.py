@@ -94,6 +94,6 @@ class RunConfig:
         return asdict(self)
 
     def key(self) -> str:
-        """A short stable hash of everything that affects the result (not where it is stored)."""
+        """Return a short stable hash of everything that affects the result (not where it is stored)."""
         payload = json.dumps(self.to_dict(), sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()[:12]

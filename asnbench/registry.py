@@ -20,7 +20,7 @@ class ProfileSettings:
     ``max_train_samples`` caps the training split (a seeded subset) so the
     smoke profile fits CPU minutes; ``None`` uses the whole split.
     ``model_options`` are the builder options of the dataset's default model;
-    ``options_by_model`` holds those of other models by model name.
+    ``options_by_model`` contains those of other models by model name.
     """
 
     epochs: int
@@ -41,7 +41,7 @@ class ProfileSettings:
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    """What a registered dataset is and how asnbench trains on it.
+    """A registered dataset and how asnbench trains on it.
 
     Attributes:
         name: ``modality/dataset``, for example ``vision/mnist``.
@@ -98,7 +98,7 @@ class DatasetSpec:
         return self.profiles[name]
 
     def is_present(self, root: Path) -> bool:
-        """Whether the files this dataset needs are under ``root`` (always True when embedded)."""
+        """Return whether the files this dataset needs are under ``root`` (always True when embedded)."""
         if self.embedded:
             return True
         layouts = (self.files, *self.alternatives)

@@ -109,7 +109,7 @@ class ResultsStore:
         return iter(self.read().records)
 
     def find(self, run_key: str, status: str = "finished") -> dict[str, Any] | None:
-        """The last record with ``run_key`` and ``status``, or ``None``."""
+        """Return the last record with ``run_key`` and ``status``, or ``None``."""
         match = None
         for record in self:
             if record.get("run_key") == run_key and record.get("status") == status:

@@ -34,24 +34,15 @@ from torch.utils.data import Dataset
 
 from asnbench.errors import DatasetNotFoundError
 
+from .cifar import CIFAR10_CLASSES
 from .download import DATA_ROOT_HINT, download_or_raise
 from .in_memory import check_split
 
 logger = logging.getLogger("asnbench.data")
 
 SENSOR_SIZE = (128, 128, 2)  # tonic's (width, height, polarities) of both DVS128 sensors
-CIFAR10_DVS_CLASSES = (
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-)
+# CIFAR10-DVS recorded the CIFAR-10 classes, in the same order.
+CIFAR10_DVS_CLASSES = CIFAR10_CLASSES
 # CIFAR10-DVS has no official split. The common protocol, used here, puts the first
 # 90 % of each class's recordings (in file-name order) in train and the rest in test.
 CIFAR10_DVS_TRAIN_FRACTION = 0.9

@@ -95,7 +95,7 @@ class ASN(Neuron):
     Args:
         num_channels: channels (convolutions) or features (linear layers);
             every parameter is learned per channel.
-        channel_dim: dimension of ``[batch, ...]`` that holds the channels.
+        channel_dim: dimension of ``[batch, ...]`` that contains the channels.
         levels: maximum spike count ``D`` per step.
         tau: initial membrane time constant (``beta = 1 - 1/tau``).
         threshold: initial base threshold ``theta_0``.
