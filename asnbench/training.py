@@ -239,9 +239,13 @@ class Training:
         """Return whether any rank received a stop signal, and record it on every rank so that all stop here."""
         if not self.context.enabled:
             return stop.requested
-        if distributed.any_rank(stop.requested) and stop.signal_number is None:
+        # Every rank must return the reduced value, not its own flag: a signal that lands
+        # after the reduction would otherwise make one rank stop while its peers train on,
+        # and their next collectives would no longer match.
+        requested = distributed.any_rank(stop.requested)
+        if requested and stop.signal_number is None:
             stop.signal_number = signal.SIGTERM
-        return stop.requested
+        return requested
 
     def _divergence_message(self, loss: float, epoch: int, index: int) -> str:
         if epoch > 0:

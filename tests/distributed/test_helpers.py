@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import pytest
@@ -10,13 +11,16 @@ from typer.testing import CliRunner
 
 from asnbench import distributed
 from asnbench.cli import app
+from asnbench.config import RunConfig
 from asnbench.distributed import DistributedContext
 from asnbench.errors import ConfigError
+from asnbench.interrupts import StopRequest
 from asnbench.launch import torchrun_command
 from asnbench.metrics.activity import ActivityMonitor
 from asnbench.models import build_model
 from asnbench.neurons import neuron_factory
 from asnbench.tasks.image_classification import ImageClassification
+from asnbench.training import Training
 
 
 def test_detect_reads_torchrun_environment(monkeypatch):
@@ -116,3 +120,45 @@ def test_amp_on_cpu_exits_2(tmp_path):
     result = CliRunner().invoke(app, ["run", "vision/digits", "--amp", "--no-tracking", *folders])
     assert result.exit_code == 2
     assert "--amp needs a CUDA device" in result.output
+
+
+def _rank_one_training(tmp_path):
+    model = torch.nn.Linear(2, 2)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    return Training(
+        RunConfig(dataset="vision/digits"),
+        ImageClassification(),
+        model,
+        optimizer,
+        torch.optim.lr_scheduler.StepLR(optimizer, 1),
+        torch.device("cpu"),
+        tmp_path / "last.pt",
+        context=DistributedContext(rank=1, world_size=2, local_rank=1),
+    )
+
+
+def test_signal_after_reduction_waits_for_next_check(tmp_path, monkeypatch):
+    """A signal that lands just after the cross-rank vote must not make this rank stop alone."""
+    training = _rank_one_training(tmp_path)
+    stop = StopRequest()
+    votes = []
+
+    def vote_then_signal(flag: bool) -> bool:
+        votes.append(flag)
+        if len(votes) == 1:
+            stop.signal_number = signal.SIGTERM  # arrives once the peers have voted "go on"
+            return False
+        return flag
+
+    monkeypatch.setattr(distributed, "any_rank", vote_then_signal)
+    assert training._stop_requested(stop) is False
+    assert training._stop_requested(stop) is True
+    assert votes == [False, True]
+
+
+def test_stop_on_a_peer_rank_stops_this_rank(tmp_path, monkeypatch):
+    training = _rank_one_training(tmp_path)
+    stop = StopRequest()
+    monkeypatch.setattr(distributed, "any_rank", lambda flag: True)
+    assert training._stop_requested(stop) is True
+    assert stop.signal_number == signal.SIGTERM
