@@ -8,7 +8,7 @@ adds the branches' synaptic currents, not their spikes)::
         s = stream_neuron(h)                         spikes
         q, k, v = neuron(Linear(s)) each             spikes
         o = stream_neuron(scale * (q @ k^T) @ v)     SpikeMatmul twice, per head
-        h = h + Linear(o)
+        h = h + Linear(o) [+ TokenMix(s)]             optional local branch
         s = stream_neuron(h)
         h = h + Linear(neuron(Linear(s)))
     s = stream_neuron(h);  logits = Linear(s)
@@ -31,6 +31,7 @@ Outputs at non-padding positions do not depend on the padding.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from asnbench.models.spike_matmul import SpikeMatmul
@@ -81,6 +82,30 @@ class SpikingSelfAttention(nn.Module):
         return self.output(self.output_neuron(merged))
 
 
+class TokenMix(nn.Module):
+    """A depthwise convolution over token positions: each channel reads its own spikes at nearby tokens.
+
+    Attention without softmax averages over all visible keys and so blurs
+    word order; this branch gives every position a learned view of its
+    ``kernel`` nearest tokens (itself and the ``kernel - 1`` before it when
+    ``causal``, centred otherwise), the local context that next-character and
+    tagging predictions depend on most. Input ``[steps, batch, L, dim]``
+    spikes, output the analog ``[timesteps, batch, L, dim]`` current. The
+    zero padding holds no spikes, so it adds no synaptic operations.
+    """
+
+    def __init__(self, dim: int, kernel: int, causal: bool, spiking_input: bool):
+        super().__init__()
+        if kernel < 1:
+            raise ValueError(f"token mix kernel must be at least 1, got {kernel}")
+        self.padding = (kernel - 1, 0) if causal else ((kernel - 1) // 2, kernel // 2)
+        self.conv = Synapse(nn.Conv1d(dim, dim, kernel, groups=dim), spiking_input=spiking_input)
+
+    def forward(self, s: torch.Tensor) -> torch.Tensor:
+        x = F.pad(s.transpose(-1, -2), self.padding)  # [steps, batch, dim, L + kernel - 1]
+        return self.conv(x).transpose(-1, -2)
+
+
 class SpikingMLP(nn.Module):
     """``Linear(neuron(Linear(s)))``: the feed-forward branch of a block, analog output."""
 
@@ -99,18 +124,32 @@ class SpikingMLP(nn.Module):
 class SpikingTransformerBlock(nn.Module):
     """One attention and one MLP branch added to the residual stream ``h`` ``[timesteps, batch, L, dim]``."""
 
-    def __init__(self, dim: int, heads: int, hidden: int, make_neuron: NeuronFactory, make_stream_neuron: NeuronFactory):
+    def __init__(
+        self,
+        dim: int,
+        heads: int,
+        hidden: int,
+        make_neuron: NeuronFactory,
+        make_stream_neuron: NeuronFactory,
+        token_mix: int = 0,
+        causal: bool = False,
+    ):
         super().__init__()
         self.attention_input = make_stream_neuron(dim, channel_dim=-1)
         spiking = self.attention_input.is_spiking
         self.attention = SpikingSelfAttention(dim, heads, make_neuron, make_stream_neuron, spiking)
+        self.token_mix = TokenMix(dim, token_mix, causal, spiking) if token_mix else None
         self.mlp_input = make_stream_neuron(dim, channel_dim=-1)
         self.mlp = SpikingMLP(dim, hidden, make_neuron, spiking)
 
     def forward(self, h: torch.Tensor, attention_mask: torch.Tensor, valid: torch.Tensor | None = None) -> torch.Tensor:
-        """Add both branches to ``h``; ``valid`` (``[batch, L, 1]``, 1 at tokens) zeroes padding positions."""
+        """Add the branches to ``h``; ``valid`` (``[batch, L, 1]``, 1 at tokens) zeroes padding positions."""
         valid = valid if valid is not None else 1.0
-        h = (h + self.attention(self.attention_input(h) * valid, attention_mask)) * valid
+        s = self.attention_input(h) * valid
+        branch = self.attention(s, attention_mask)
+        if self.token_mix is not None:
+            branch = branch + self.token_mix(s)
+        h = (h + branch) * valid
         return (h + self.mlp(self.mlp_input(h) * valid, valid)) * valid
 
 
@@ -125,7 +164,9 @@ class SpikingTransformer(TokenNetwork):
       exactly a linear readout of the mean spike counts);
     * ``"token"``: every token's logits (sequence labeling, language modeling).
 
-    ``causal`` hides later keys from every query. ``tie_embeddings`` makes the
+    ``causal`` hides later keys from every query. ``token_mix`` > 0 adds a
+    :class:`TokenMix` branch of that kernel size beside each attention
+    (causal when the attention is). ``tie_embeddings`` makes the
     readout's weight the token embedding (language modeling; then
     ``outputs`` must equal the vocabulary size) and scales the logits by
     ``1 / sqrt(dim)``.
@@ -145,6 +186,7 @@ class SpikingTransformer(TokenNetwork):
         causal: bool = False,
         readout: str = "token",
         tie_embeddings: bool = False,
+        token_mix: int = 0,
         timesteps: int = 1,
         pad_id: int | None = 0,
         **buffers: torch.Tensor,
@@ -156,7 +198,8 @@ class SpikingTransformer(TokenNetwork):
         self.causal = causal
         self.readout = readout
         self.blocks = nn.ModuleList(
-            SpikingTransformerBlock(dim, heads, dim * mlp_ratio, make_neuron, make_stream_neuron) for _ in range(depth)
+            SpikingTransformerBlock(dim, heads, dim * mlp_ratio, make_neuron, make_stream_neuron, token_mix, causal)
+            for _ in range(depth)
         )
         self.output_neuron = make_stream_neuron(dim, channel_dim=-1)
         self.head = Synapse(nn.Linear(dim, outputs), spiking_input=self.output_neuron.is_spiking)

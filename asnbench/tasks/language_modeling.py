@@ -126,6 +126,7 @@ class LanguageModeling(Task):
         context = int(options.pop("context", DEFAULT_CONTEXT))
         options.pop("min_freq", None)
         options.setdefault("max_length", context)
+        options.setdefault("tie_embeddings", True)
         return build_model(
             config.model,
             vocab_size=len(self.vocabulary),
@@ -134,7 +135,6 @@ class LanguageModeling(Task):
             make_stream_neuron=make_stream_neuron,
             causal=True,
             readout="token",
-            tie_embeddings=True,
             pad_id=None,
             timesteps=config.timesteps,
             vocabulary=self.vocabulary.to_tensor(),

@@ -4,10 +4,10 @@ import pytest
 import torch
 
 from asnbench.metrics.activity import ActivityMonitor
-from asnbench.models.network import fold_normalizations, to_spike_inference
+from asnbench.models.network import SpikingNetwork, fold_normalizations, to_spike_inference
 from asnbench.models.synapse import Synapse
 from asnbench.models.text_cnn import SpikingTextCNN
-from asnbench.models.transformer import SpikingTransformer
+from asnbench.models.transformer import SpikingTransformer, TokenMix
 from asnbench.neurons import neuron_factory
 
 
@@ -34,9 +34,10 @@ def _train_batch_norm_statistics(model, ids):
     model.eval()
 
 
+@pytest.mark.parametrize("token_mix", [0, 3])
 @pytest.mark.parametrize("causal", [False, True])
-def test_asn_integer_equals_binary(causal):
-    model = _transformer(causal=causal).eval()
+def test_asn_integer_equals_binary(causal, token_mix):
+    model = _transformer(causal=causal, token_mix=token_mix).eval()
     ids = _ids()
 
     with torch.no_grad():
@@ -112,8 +113,9 @@ def test_padding_costs_no_operations():
     assert torch.allclose(padded_out[:, :9], out, atol=1e-5)
 
 
-def test_causal_output_ignores_future_tokens():
-    model = _transformer(causal=True).eval()
+@pytest.mark.parametrize("token_mix", [0, 4])
+def test_causal_output_ignores_future_tokens(token_mix):
+    model = _transformer(causal=True, token_mix=token_mix).eval()
     ids = _ids()
     changed = ids.clone()
     changed[:, -1] = (changed[:, -1] % 39) + 1
@@ -153,3 +155,39 @@ def test_text_cnn_integer_equals_binary():
     assert torch.allclose(integer, binary, atol=1e-5)
     assert isinstance(model.head, Synapse) and model.head.spiking_input
     assert not any(branch[0].spiking_input for branch in model.branches)
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_token_mix_reads_the_kernel_window(causal):
+    mix = TokenMix(dim=2, kernel=3, causal=causal, spiking_input=True)
+    with torch.no_grad():
+        mix.conv.layer.weight.copy_(torch.tensor([1.0, 10.0, 100.0]).view(1, 1, 3).expand(2, 1, 3))
+        mix.conv.layer.bias.zero_()
+    s = torch.zeros(1, 1, 5, 2)
+    s[0, 0, 2, 0] = 1.0  # one spike at position 2, channel 0
+
+    out = mix(s)[0, 0, :, 0]
+
+    # Causal: position t reads t-2, t-1, t with weights 1, 10, 100. Centred: t-1, t, t+1.
+    expected = [0, 0, 100, 10, 1] if causal else [0, 100, 10, 1, 0]
+    assert out.tolist() == expected
+    assert mix(s)[0, 0, :, 1].abs().sum() == 0
+
+
+def test_token_mix_counts_one_accumulate_per_reached_position():
+    torch.manual_seed(0)
+    mix = TokenMix(dim=4, kernel=3, causal=True, spiking_input=True)
+    s = torch.zeros(1, 2, 6, 4)
+    s[0, 0, 0, 1] = 1.0  # reaches positions 0, 1, 2
+    s[0, 1, 5, 3] = 2.0  # last position: reaches only itself, with value 2
+    network = SpikingNetwork([mix], temporal_input=True)
+    monitor = ActivityMonitor(network)
+    with monitor, torch.no_grad():
+        network(s)
+
+    assert monitor.report().synops_per_sample == pytest.approx((3 * 1 + 1 * 2) / 2)
+
+
+def test_token_mix_rejects_empty_kernel():
+    with pytest.raises(ValueError, match="at least 1"):
+        TokenMix(dim=2, kernel=0, causal=True, spiking_input=True)
