@@ -11,7 +11,8 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 
 from asnbench.config import RunConfig
-from asnbench.data.vocabulary import PAD, UNK, Vocabulary
+from asnbench.data.vocabulary import PAD, Vocabulary
+from asnbench.data.word_shape import SHAPE_TOKENS, encode_words
 from asnbench.metrics.language import entity_f1, token_accuracy
 from asnbench.models import SpikingNetwork, build_model
 from asnbench.registry import DatasetSpec
@@ -25,8 +26,8 @@ from asnbench.tasks.token_data import (
     padded_loader,
 )
 
-# Training words seen fewer times than this map to <unk>, so the model learns an <unk> embedding
-# for the unseen words of the test split.
+# Training words seen fewer times than this map to their word-shape tokens (<unk:Xx> and so on),
+# so the model learns those embeddings for the unseen words of the test split.
 DEFAULT_MIN_FREQ = 2
 
 
@@ -56,7 +57,8 @@ class SequenceLabeling(Task):
 
     Word and tag vocabularies come from the training split only and are
     stored in the model's ``vocabulary`` and ``label_names`` buffers. Words
-    keep their case (it marks names). Gold test tags are scored as strings,
+    keep their case (it marks names), and an unknown word maps to the token
+    of its shape (see :mod:`asnbench.data.word_shape`). Gold test tags are scored as strings,
     so a tag that never occurs in training counts as an error, not a crash.
     """
 
@@ -74,7 +76,7 @@ class SequenceLabeling(Task):
         if config.max_train_samples is not None and config.max_train_samples < len(train):
             train = train.shuffle(seed=config.seed).select(range(config.max_train_samples))
         min_freq = int(config.model_options.get("min_freq", DEFAULT_MIN_FREQ))
-        self.vocabulary = Vocabulary.build(train["tokens"], specials=(PAD, UNK), min_freq=min_freq)
+        self.vocabulary = Vocabulary.build(train["tokens"], specials=(PAD, *SHAPE_TOKENS), min_freq=min_freq)
         self.tag_names = sorted({tag for tags in train["tags"] for tag in tags})
         return self._encode(train, training=True), self._encode(test, training=False)
 
@@ -82,7 +84,7 @@ class SequenceLabeling(Task):
         tag_index = {tag: i for i, tag in enumerate(self.tag_names)}
         records = []
         for tokens, tags in zip(dataset["tokens"], dataset["tags"]):
-            record = {"ids": self.vocabulary.encode(tokens), "gold": list(tags)}
+            record = {"ids": encode_words(self.vocabulary, tokens), "gold": list(tags)}
             if training:
                 record["tag_ids"] = [tag_index[t] for t in tags]
             records.append(record)
