@@ -6,8 +6,8 @@ from asnbench.registry import DatasetSpec, ProfileSettings, register
 
 SEQUENCE_LABELING = "sequence_labeling"
 
-_SMOKE = {"dim": 64, "depth": 2, "heads": 2, "mlp_ratio": 2, "max_length": 256}
-_FULL = {"dim": 256, "depth": 4, "heads": 8, "mlp_ratio": 4, "max_length": 256}
+_SMOKE = {"dim": 64, "depth": 2, "heads": 2, "mlp_ratio": 2, "max_length": 256, "token_mix": 3}
+_FULL = {"dim": 256, "depth": 4, "heads": 8, "mlp_ratio": 4, "max_length": 256, "token_mix": 3}
 
 
 def _profiles(smoke_epochs: int) -> dict[str, ProfileSettings]:
@@ -28,7 +28,7 @@ register(
         default_model="transformer",
         files=("conll2003/eng.train", "conll2003/eng.testa", "conll2003/eng.testb"),
         source="CoNLL-2003 English NER, eng.{train,testa,testb}, IOB1 tags as given",
-        profiles=_profiles(3),
+        profiles=_profiles(8),
     )
 )
 
