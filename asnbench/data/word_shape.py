@@ -1,4 +1,4 @@
-"""Word-shape classes for unknown words, so that a tagger still sees capitals and digits in a word it never saw."""
+"""Word-shape classes for unknown words, so that a tagger keeps the capitals and digits of a word missing from its vocabulary."""
 
 from __future__ import annotations
 

@@ -24,7 +24,9 @@ is scaled by ``1 / (head_dim * number of visible keys)`` per query, a mean
 over the visible keys; that scaling and the masks are not counted as
 operations. Padding positions are masked as keys and queries, and their
 residual stream and spikes are set to zero, so they cost no operations
-(their neurons' spikes before the mask are still counted as spikes).
+(their neurons' spikes before the mask are still counted as spikes). The
+exception is :class:`TokenMix`: its convolution runs over the padded
+length, so spikes at the last tokens reach padding positions.
 Outputs at non-padding positions do not depend on the padding.
 """
 
@@ -85,11 +87,11 @@ class SpikingSelfAttention(nn.Module):
 class TokenMix(nn.Module):
     """A depthwise convolution over token positions: each channel reads its own spikes at nearby tokens.
 
-    Attention without softmax averages over all visible keys and so blurs
-    word order; this branch gives every position a learned view of its
-    ``kernel`` nearest tokens (itself and the ``kernel - 1`` before it when
-    ``causal``, centred otherwise), the local context that next-character and
-    tagging predictions depend on most. Input ``[steps, batch, L, dim]``
+    Attention without softmax averages over all visible keys, so it blurs
+    word order. This branch gives every position a learned view of its
+    ``kernel`` nearest tokens: itself and the ``kernel - 1`` before it when
+    ``causal``, centred otherwise. Next-character and tagging predictions
+    depend most on that local context. Input ``[steps, batch, L, dim]``
     spikes, output the analog ``[timesteps, batch, L, dim]`` current. The
     zero padding holds no spikes, so it adds no synaptic operations.
     """
@@ -97,7 +99,7 @@ class TokenMix(nn.Module):
     def __init__(self, dim: int, kernel: int, causal: bool, spiking_input: bool):
         super().__init__()
         if kernel < 1:
-            raise ValueError(f"token mix kernel must be at least 1, got {kernel}")
+            raise ValueError(f"token_mix kernel must be at least 1, got {kernel}. Pass 0 to the model to turn token mixing off")
         self.padding = (kernel - 1, 0) if causal else ((kernel - 1) // 2, kernel // 2)
         self.conv = Synapse(nn.Conv1d(dim, dim, kernel, groups=dim), spiking_input=spiking_input)
 
