@@ -6,11 +6,11 @@ from asnbench.registry import DatasetSpec, ProfileSettings, register
 
 LANGUAGE_MODELING = "language_modeling"
 
-# The smoke models do not tie the readout to the embedding: measured on Tiny Shakespeare and PTB,
-# the tied readout's scaled-down logits cost more than the extra parameters.
+# The smoke models do not tie the readout to the embedding. On Tiny Shakespeare the tied readout's
+# scaled-down logits cost more accuracy than the untied readout's extra parameters.
 _WORD_SMOKE = {"dim": 64, "depth": 2, "heads": 2, "mlp_ratio": 2, "context": 32, "token_mix": 3, "tie_embeddings": False}
 _WORD_FULL = {"dim": 512, "depth": 6, "heads": 8, "mlp_ratio": 4, "context": 256, "token_mix": 3}
-_CHAR_SMOKE = {"dim": 128, "depth": 2, "heads": 4, "mlp_ratio": 2, "context": 128, "token_mix": 4, "tie_embeddings": False}
+_CHAR_SMOKE = {"dim": 192, "depth": 2, "heads": 6, "mlp_ratio": 2, "context": 128, "token_mix": 4, "tie_embeddings": False}
 _CHAR_FULL = {"dim": 384, "depth": 6, "heads": 6, "mlp_ratio": 4, "context": 256, "token_mix": 4, "tie_embeddings": False}
 
 
@@ -72,6 +72,6 @@ register(
         default_model="transformer",
         files=("tiny_shakespeare/input.txt",),
         source="Tiny Shakespeare input.txt, characters, first 90 % train / last 10 % test",
-        profiles=_profiles(_CHAR_SMOKE, _CHAR_FULL, 10, 30, None),
+        profiles=_profiles(_CHAR_SMOKE, _CHAR_FULL, 12, 30, None),
     )
 )
