@@ -80,13 +80,14 @@ class _LikelihoodMetric(TaskMetric):
 
 
 class LanguageModeling(Task):
-    """Causal language modeling with the spiking transformer and tied embeddings.
+    """Causal language modeling with the spiking transformer.
 
     The vocabulary is built from the training split only (with ``<unk>`` for
     tokens outside it) and stored in the model's ``vocabulary`` buffer.
     ``max_train_samples`` counts training windows (a seeded subset).
     Model option ``context`` sets the window length, ``min_freq`` the
-    vocabulary's minimum count.
+    vocabulary's minimum count, and ``tie_embeddings`` (default True) whether
+    the readout reuses the token embedding.
     """
 
     name = "language_modeling"
