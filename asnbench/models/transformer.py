@@ -93,7 +93,7 @@ class TokenMix(nn.Module):
     ``causal``, centred otherwise. Next-character and tagging predictions
     depend most on that local context. Input ``[steps, batch, L, dim]``
     spikes, output the analog ``[timesteps, batch, L, dim]`` current. The
-    zero padding holds no spikes, so it adds no synaptic operations.
+    zero padding contains no spikes, so it adds no synaptic operations.
     """
 
     def __init__(self, dim: int, kernel: int, causal: bool, spiking_input: bool):
@@ -145,7 +145,7 @@ class SpikingTransformerBlock(nn.Module):
         self.mlp = SpikingMLP(dim, hidden, make_neuron, spiking)
 
     def forward(self, h: torch.Tensor, attention_mask: torch.Tensor, valid: torch.Tensor | None = None) -> torch.Tensor:
-        """Add the branches to ``h``; ``valid`` (``[batch, L, 1]``, 1 at tokens) zeroes padding positions."""
+        """Add the branches to ``h``. ``valid`` (``[batch, L, 1]``, 1 at tokens) zeroes the padding positions."""
         valid = valid if valid is not None else 1.0
         s = self.attention_input(h) * valid
         branch = self.attention(s, attention_mask)

@@ -128,6 +128,17 @@ def _worker_pids(parent: int) -> dict[int, int]:
     return workers
 
 
+def _stderr_once_stopped(job: subprocess.Popen, event: str) -> str:
+    """Return the job's stderr once it exits; fail the test if it still runs 120 s after ``event``."""
+    try:
+        _, stderr = job.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        job.kill()
+        job.communicate()
+        pytest.fail(f"the job did not stop within 120 s {event}")
+    return stderr
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="finds the worker processes through /proc")
 def test_killed_rank_fails_job(tmp_path):
     job = _torchrun(tmp_path, "--no-tracking", epochs=200)
@@ -140,12 +151,7 @@ def test_killed_rank_fails_job(tmp_path):
     time.sleep(3)
 
     os.kill(workers[1], signal.SIGKILL)
-    try:
-        _, stderr = job.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        job.kill()
-        job.communicate()
-        pytest.fail("the job did not stop within 120 s after one rank was killed")
+    stderr = _stderr_once_stopped(job, "after one rank was killed")
 
     assert job.returncode != 0
     assert "FAILED" in stderr
@@ -183,12 +189,7 @@ def test_sigterm_on_one_rank_stops_all(tmp_path):
     assert checkpoint is not None, "no epoch finished within 120 s"
 
     os.kill(_worker_pids(job.pid)[1], signal.SIGTERM)
-    try:
-        _, stderr = job.communicate(timeout=120)
-    except subprocess.TimeoutExpired:
-        job.kill()
-        job.communicate()
-        pytest.fail("the job did not stop within 120 s after SIGTERM reached one rank")
+    stderr = _stderr_once_stopped(job, "after SIGTERM reached one rank")
 
     assert job.returncode != 0
     assert "stopped by SIGTERM" in stderr

@@ -174,7 +174,7 @@ def test_token_mix_reads_the_kernel_window(causal):
     assert mix(s)[0, 0, :, 1].abs().sum() == 0
 
 
-def test_token_mix_counts_one_accumulate_per_reached_position():
+def test_token_mix_synops_count():
     torch.manual_seed(0)
     mix = TokenMix(dim=4, kernel=3, causal=True, spiking_input=True)
     s = torch.zeros(1, 2, 6, 4)
